@@ -1,0 +1,41 @@
+# Plexus: make run | make test | make bench
+# Each target first makes sure the two system libraries (OpenBLAS, GNU readline) are present:
+# installed with apt-get when missing and we are root, otherwise the exact command is printed.
+
+SWIFT ?= swift
+RELEASE = $(SWIFT) build -c release
+
+.PHONY: run test bench build deps clean
+
+deps:
+	@missing=""; \
+	pkg-config --exists openblas 2>/dev/null || missing="$$missing libopenblas-dev"; \
+	pkg-config --exists readline 2>/dev/null || missing="$$missing libreadline-dev"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config$$missing"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "plexus: installing$$missing with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "plexus: missing system libraries. Install them with:"; \
+	    echo "  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(RELEASE) --product plexus
+
+run: deps
+	@$(RELEASE) --product plexus >/dev/null || $(RELEASE) --product plexus
+	@$$($(RELEASE) --show-bin-path)/plexus
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	$(RELEASE) --product plexus-bench
+	$$($(RELEASE) --show-bin-path)/plexus-bench
+
+clean:
+	rm -rf .build

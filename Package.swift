@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Language mode 5: the kernels hand unsafe buffer pointers to DispatchQueue.concurrentPerform,
+// which Swift 6's strict Sendable checking rejects without adding anything here (the REPL is
+// single-threaded above the kernels).
+let package = Package(
+    name: "Plexus",
+    products: [
+        .library(name: "PlexusTensor", targets: ["PlexusTensor"]),
+        .library(name: "PlexusNN", targets: ["PlexusNN"]),
+        .library(name: "PlexusLang", targets: ["PlexusLang"]),
+        .executable(name: "plexus", targets: ["plexus"]),
+        .executable(name: "plexus-bench", targets: ["plexus-bench"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CReadline",
+            pkgConfig: "readline",
+            providers: [.apt(["libreadline-dev"])]
+        ),
+        .target(name: "PlexusTensor", dependencies: ["CBLAS"]),
+        .target(name: "PlexusNN", dependencies: ["PlexusTensor"]),
+        .target(name: "PlexusLang", dependencies: ["PlexusNN"]),
+        .executableTarget(name: "plexus", dependencies: ["PlexusLang", "CReadline"]),
+        .executableTarget(name: "plexus-bench", dependencies: ["PlexusNN", "CBLAS"]),
+        .testTarget(name: "PlexusTensorTests", dependencies: ["PlexusTensor"]),
+        .testTarget(name: "PlexusNNTests", dependencies: ["PlexusNN"]),
+        .testTarget(name: "PlexusLangTests", dependencies: ["PlexusLang"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

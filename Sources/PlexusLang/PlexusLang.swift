@@ -1,0 +1,4 @@
+@_exported import PlexusNN
+
+/// PlexusLang: the lexer, parser and interpreter of the Plexus language (the language issue).
+public enum PlexusLang {}

@@ -1,0 +1,59 @@
+// Broadcasting arithmetic. Each op's backward rule sits beside its forward computation; the
+// gradient of a broadcast operand is summed back down to that operand's shape.
+
+extension Variable {
+    /// `a + b`, broadcasting.
+    public static func + (a: Variable, b: Variable) throws -> Variable {
+        let out = try a.value.broadcasting(b.value, op: "add", +)
+        return record(out, parents: [a, b]) { g in
+            [a.requiresGrad ? try g.summed(toShape: a.shape) : nil,
+             b.requiresGrad ? try g.summed(toShape: b.shape) : nil]
+        }
+    }
+
+    /// `a - b`, broadcasting.
+    public static func - (a: Variable, b: Variable) throws -> Variable {
+        let out = try a.value.broadcasting(b.value, op: "subtract", -)
+        return record(out, parents: [a, b]) { g in
+            [a.requiresGrad ? try g.summed(toShape: a.shape) : nil,
+             b.requiresGrad ? try g.mapElements { -$0 }.summed(toShape: b.shape) : nil]
+        }
+    }
+
+    /// `a * b` elementwise, broadcasting.
+    public static func * (a: Variable, b: Variable) throws -> Variable {
+        let av = a.value, bv = b.value
+        let out = try av.broadcasting(bv, op: "multiply", *)
+        return record(out, parents: [a, b]) { g in
+            [a.requiresGrad ? try g.broadcasting(bv, op: "multiply", *).summed(toShape: a.shape) : nil,
+             b.requiresGrad ? try g.broadcasting(av, op: "multiply", *).summed(toShape: b.shape) : nil]
+        }
+    }
+
+    /// `a / b` elementwise, broadcasting.
+    public static func / (a: Variable, b: Variable) throws -> Variable {
+        let av = a.value, bv = b.value
+        let out = try av.broadcasting(bv, op: "divide", /)
+        return record(out, parents: [a, b]) { g in
+            [a.requiresGrad ? try g.broadcasting(bv, op: "divide", /).summed(toShape: a.shape) : nil,
+             // d(a/b)/db = -a / b^2 = -out / b
+             b.requiresGrad ? try g.broadcasting(out, op: "multiply", *)
+                .broadcasting(bv, op: "divide") { -$0 / $1 }.summed(toShape: b.shape) : nil]
+        }
+    }
+
+    /// `-a`.
+    public static prefix func - (a: Variable) -> Variable {
+        record(a.value.mapElements { -$0 }, parents: [a]) { g in [g.mapElements { -$0 }] }
+    }
+
+    /// `a + s` for a constant scalar.
+    public static func + (a: Variable, s: Float) -> Variable {
+        record(a.value.mapElements { $0 + s }, parents: [a]) { g in [g] }
+    }
+
+    /// `a * s` for a constant scalar.
+    public static func * (a: Variable, s: Float) -> Variable {
+        record(a.value.mapElements { $0 * s }, parents: [a]) { g in [g.mapElements { $0 * s }] }
+    }
+}

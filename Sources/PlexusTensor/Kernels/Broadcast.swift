@@ -1,0 +1,118 @@
+/// Strides of `shape` as seen from the broadcast `outShape`: right-aligned, 0 where broadcast.
+@usableFromInline
+func broadcastStrides(_ shape: [Int], to outShape: [Int]) -> [Int] {
+    let own = contiguousStrides(shape)
+    let offset = outShape.count - shape.count
+    var strides = [Int](repeating: 0, count: outShape.count)
+    for i in 0..<shape.count {
+        strides[i + offset] = shape[i] == 1 ? 0 : own[i]
+    }
+    return strides
+}
+
+/// The source offset of row `row` (all dimensions but the last) of a broadcast iteration.
+@inlinable
+func rowOffset(_ row: Int, outShape: [Int], strides: [Int]) -> Int {
+    var r = row
+    var off = 0
+    var d = outShape.count - 2
+    while d >= 0 {
+        let n = outShape[d]
+        off &+= (r % n) &* strides[d]
+        r /= n
+        d -= 1
+    }
+    return off
+}
+
+extension Tensor {
+    /// Applies `f` elementwise to `self` and `other` broadcast together (NumPy rules).
+    ///
+    /// Same-shape and scalar operands take flat loops; the general case walks rows of the output's
+    /// last dimension, with each operand's offset computed once per row.
+    @inlinable
+    public func broadcasting(_ other: Tensor, op: String, _ f: (Float, Float) -> Float) throws -> Tensor {
+        if shape == other.shape {
+            let out = Tensor(uninitializedShape: shape)
+            let a = storage.base, b = other.storage.base, o = out.storage.base
+            parallelFor(count) { r in for i in r { o[i] = f(a[i], b[i]) } }
+            return out
+        }
+        let outShape = try broadcastShapes(shape, other.shape, op: op)
+        let out = Tensor(uninitializedShape: outShape)
+        let a = storage.base, b = other.storage.base, o = out.storage.base
+        if other.count == 1 {
+            let s = b[0]
+            parallelFor(count) { r in for i in r { o[i] = f(a[i], s) } }
+            return out
+        }
+        if count == 1 {
+            let s = a[0]
+            parallelFor(other.count) { r in for i in r { o[i] = f(s, b[i]) } }
+            return out
+        }
+        let inner = outShape.last ?? 1
+        let rows = out.count / Swift.max(inner, 1)
+        let sa = broadcastStrides(shape, to: outShape)
+        let sb = broadcastStrides(other.shape, to: outShape)
+        let ia = sa.last ?? 0, ib = sb.last ?? 0
+        parallelFor(rows, grain: Swift.max(1, 32_768 / Swift.max(inner, 1))) { range in
+            for row in range {
+                let ao = rowOffset(row, outShape: outShape, strides: sa)
+                let bo = rowOffset(row, outShape: outShape, strides: sb)
+                let oo = row &* inner
+                for j in 0..<inner { o[oo &+ j] = f(a[ao &+ j &* ia], b[bo &+ j &* ib]) }
+            }
+        }
+        return out
+    }
+
+    /// Applies `f` to every element.
+    @inlinable
+    public func mapElements(_ f: (Float) -> Float) -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        let a = storage.base, o = out.storage.base
+        parallelFor(count) { r in for i in r { o[i] = f(a[i]) } }
+        return out
+    }
+
+    /// Sums a broadcast result back down to `target`, the shape of the operand it was broadcast
+    /// from: the backward rule of every broadcasting op.
+    public func summed(toShape target: [Int]) throws -> Tensor {
+        if target == shape { return self }
+        guard target.count <= shape.count,
+              (try? broadcastShapes(target, shape, op: "sum_to")) == shape else {
+            throw TensorError("sum_to", "cannot sum \(formatShape(shape)) down to \(formatShape(target))")
+        }
+        let out = Tensor(uninitializedShape: target)
+        out.storage.base.initialize(repeating: 0, count: Swift.max(out.count, 1))
+        let st = broadcastStrides(target, to: shape)
+        let inner = shape.last ?? 1
+        let rows = count / Swift.max(inner, 1)
+        let it = st.last ?? 0
+        let g = storage.base, o = out.storage.base
+        // Serial: different rows may accumulate into the same target element.
+        for row in 0..<rows {
+            let to = rowOffset(row, outShape: shape, strides: st)
+            let go = row &* inner
+            if it == 0 {
+                var s: Float = 0
+                for j in 0..<inner { s += g[go &+ j] }
+                o[to] += s
+            } else {
+                for j in 0..<inner { o[to &+ j] += g[go &+ j] }
+            }
+        }
+        return out
+    }
+
+    /// Adds `other` (same shape) into `self` in place: gradient accumulation.
+    public mutating func accumulate(_ other: Tensor) throws {
+        guard shape == other.shape else {
+            throw TensorError("accumulate", "gradient of shape \(formatShape(other.shape)) does not match \(formatShape(shape))")
+        }
+        makeUnique()
+        let o = storage.base, b = other.storage.base
+        parallelFor(count) { r in for i in r { o[i] += b[i] } }
+    }
+}

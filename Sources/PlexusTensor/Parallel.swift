@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+
+/// The number of worker threads kernels split large loops over (the machine's cores).
+public let kernelThreadCount: Int = Swift.max(1, Swift.min(ProcessInfo_activeProcessorCount(), 64))
+
+@usableFromInline
+func ProcessInfo_activeProcessorCount() -> Int {
+    #if os(Linux)
+    return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    #else
+    return 1
+    #endif
+}
+
+/// Runs `body` over `0..<count` split into contiguous chunks, on all cores when the work is large
+/// enough to pay for the threads (at least `grain` items per chunk), serially otherwise.
+///
+/// `body` receives disjoint ranges and may write to disjoint parts of one output buffer.
+@inlinable
+public func parallelFor(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    let chunks = Swift.min(kernelThreadCount, count / Swift.max(grain, 1))
+    if chunks <= 1 {
+        body(0..<count)
+        return
+    }
+    let per = (count + chunks - 1) / chunks
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let lo = c * per
+        let hi = Swift.min(count, lo + per)
+        if lo < hi { body(lo..<hi) }
+    }
+}

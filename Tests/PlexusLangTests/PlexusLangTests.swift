@@ -1,0 +1,8 @@
+import XCTest
+@testable import PlexusLang
+
+final class PlexusLangTests: XCTestCase {
+    func testLibraryLinks() {
+        XCTAssertFalse(PlexusNN.version.isEmpty)
+    }
+}
