@@ -1,0 +1,166 @@
+/// An elementwise activation function, by name, so that a layer can hold one as configuration and
+/// apply it fused after its kernel (`dense(512, activation: relu)`).
+///
+/// The names and defaults are Keras 3's `keras.activations`: `leaky_relu` has slope 0.2 and
+/// `gelu` is the exact erf form (`approximate: false`). Note that Keras's `LeakyReLU` *layer*
+/// defaults to a slope of 0.3, and `keras.ops.gelu` to `approximate: true`; a layer that mirrors
+/// those passes its own value. Softmax is not elementwise and has no case here.
+///
+/// ```swift
+/// let act = Activation(name: "leaky_relu")   // .leakyRelu(alpha: 0.2)
+/// let y = act?.apply(x)                      // Tensor or Variable
+/// ```
+public enum Activation: Hashable, Sendable, CustomStringConvertible {
+    /// The identity (Keras's `linear`, and what `activation: none` means).
+    case linear
+    /// `max(x, 0)`; the gradient at exactly 0 is 0, as in PyTorch and Keras.
+    case relu
+    /// `min(max(x, 0), 6)`, MobileNet's activation; the gradient is 0 at 0 and at 6.
+    case relu6
+    /// `x` for `x > 0`, `alpha * x` otherwise; the gradient at 0 is `alpha`.
+    case leakyRelu(alpha: Float)
+    /// `x` for `x > 0`, `alpha * (exp(x) - 1)` otherwise; the gradient at 0 is `alpha`.
+    case elu(alpha: Float)
+    /// `x * Phi(x)` with Phi the standard normal CDF (exact, through erfc), or with Phi replaced by
+    /// the tanh approximation of Hendrycks and Gimpel when `approximate` (BERT, GPT-2).
+    case gelu(approximate: Bool)
+    /// `x * sigmoid(x)`, also called swish.
+    case silu
+    /// `1 / (1 + exp(-x))`, computed without overflow for any x.
+    case sigmoid
+    /// The hyperbolic tangent.
+    case tanh
+    /// `log(1 + exp(x))`, computed without overflow for any x.
+    case softplus
+
+    /// Every name `init?(name:)` accepts, for completion and "did you mean".
+    public static let allNames = ["linear", "relu", "relu6", "leaky_relu", "elu", "gelu", "silu", "swish",
+                                  "sigmoid", "tanh", "softplus"]
+
+    /// The activation Keras means by `name` (snake_case, e.g. "leaky_relu"), with Keras's default
+    /// parameters, or `nil` for an unknown name. "swish" is accepted as Keras's alias of "silu".
+    public init?(name: String) {
+        switch name {
+        case "linear": self = .linear
+        case "relu": self = .relu
+        case "relu6": self = .relu6
+        case "leaky_relu": self = .leakyRelu(alpha: 0.2)
+        case "elu": self = .elu(alpha: 1)
+        case "gelu": self = .gelu(approximate: false)
+        case "silu", "swish": self = .silu
+        case "sigmoid": self = .sigmoid
+        case "tanh": self = .tanh
+        case "softplus": self = .softplus
+        default: return nil
+        }
+    }
+
+    /// Keras's name for the function, without its parameters.
+    public var name: String {
+        switch self {
+        case .linear: return "linear"
+        case .relu: return "relu"
+        case .relu6: return "relu6"
+        case .leakyRelu: return "leaky_relu"
+        case .elu: return "elu"
+        case .gelu: return "gelu"
+        case .silu: return "silu"
+        case .sigmoid: return "sigmoid"
+        case .tanh: return "tanh"
+        case .softplus: return "softplus"
+        }
+    }
+
+    /// The name, with the parameters when they differ from Keras's defaults:
+    /// `leaky_relu(alpha: 0.3)`, `gelu(approximate: true)`.
+    public var description: String {
+        switch self {
+        case let .leakyRelu(alpha) where alpha != 0.2: return "leaky_relu(alpha: \(alpha))"
+        case let .elu(alpha) where alpha != 1: return "elu(alpha: \(alpha))"
+        case .gelu(approximate: true): return "gelu(approximate: true)"
+        default: return name
+        }
+    }
+
+    /// Whether the derivative can be computed from the output alone, so that a fused layer can
+    /// drop its pre-activation buffer.
+    ///
+    /// True for linear, relu, relu6, sigmoid (`y (1 - y)`), tanh (`1 - y^2`), softplus
+    /// (`1 - exp(-y)`), and for leaky_relu and elu when `alpha >= 0` (then the output's sign is the
+    /// input's). False for gelu and silu, which are not one-to-one, and for a negative alpha.
+    public var derivativeFromOutput: Bool {
+        switch self {
+        case .linear, .relu, .relu6, .sigmoid, .tanh, .softplus: return true
+        case let .leakyRelu(alpha), let .elu(alpha): return alpha >= 0
+        case .gelu, .silu: return false
+        }
+    }
+
+    /// Applies the activation to a tensor (inference; no tape).
+    public func apply(_ x: Tensor) -> Tensor {
+        if case .linear = self { return x }
+        return x.mapChunks(grain: grain) { x, y, r in forwardLoop(x, y, r) }
+    }
+
+    /// Applies the activation to a variable, recording its gradient: from the saved output where
+    /// `derivativeFromOutput`, from the saved input otherwise. `linear` returns `v` itself.
+    public func apply(_ v: Variable) -> Variable {
+        if case .linear = self { return v }
+        let x = v.value
+        let y = apply(x)
+        if derivativeFromOutput {
+            return Variable.record(y, parents: [v]) { g in [try backward(output: y, gradient: g)] }
+        }
+        return Variable.record(y, parents: [v]) { g in [try backward(input: x, gradient: g)] }
+    }
+
+    /// Overwrites `count` floats at `buffer` with their activations: the fused path, where a layer
+    /// applies the activation to its kernel's output buffer without another allocation.
+    public func applyInPlace(_ buffer: UnsafeMutablePointer<Float>, count: Int) {
+        if case .linear = self { return }
+        let x = UnsafePointer(buffer)
+        parallelFor(count, grain: grain) { r in forwardLoop(x, buffer, r) }
+    }
+
+    /// The gradient with respect to the input, `gradient * f'(x)`, from the activation's output
+    /// `y = f(x)` alone (see `derivativeFromOutput` for which activations allow it).
+    ///
+    /// - Throws: `TensorError` when the shapes differ, or when the derivative needs the input
+    ///   (gelu, silu, a negative alpha): use `backward(input:gradient:)` for those.
+    public func backward(output: Tensor, gradient: Tensor) throws -> Tensor {
+        try checkBackward(output, gradient, what: "output")
+        try requireDerivativeFromOutput()
+        return gradient.zipChunks(output, grain: grain) { g, y, o, r in backwardFromOutputLoop(y, g, o, r) }
+    }
+
+    /// The gradient with respect to the input, `gradient * f'(x)`, from the input `x`: works for
+    /// every activation.
+    ///
+    /// - Throws: `TensorError` when the shapes differ.
+    public func backward(input: Tensor, gradient: Tensor) throws -> Tensor {
+        try checkBackward(input, gradient, what: "input")
+        return gradient.zipChunks(input, grain: grain) { g, x, o, r in backwardFromInputLoop(x, g, o, r) }
+    }
+
+    /// Multiplies `count` gradient floats in place by the derivative read off the activation's
+    /// output: the fused backward path, mirroring `applyInPlace`.
+    ///
+    /// - Throws: `TensorError` when the derivative needs the input (see `derivativeFromOutput`).
+    public func backwardInPlace(output: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, count: Int) throws {
+        try requireDerivativeFromOutput()
+        let g = UnsafePointer(gradient)
+        parallelFor(count, grain: grain) { r in backwardFromOutputLoop(output, g, gradient, r) }
+    }
+
+    private func checkBackward(_ value: Tensor, _ gradient: Tensor, what: String) throws {
+        guard value.shape == gradient.shape else {
+            throw TensorError(name, "gradient of shape \(formatShape(gradient.shape)) does not match the \(what) \(formatShape(value.shape))")
+        }
+    }
+
+    private func requireDerivativeFromOutput() throws {
+        guard derivativeFromOutput else {
+            throw TensorError(name, "the derivative of \(description) cannot be computed from its output alone; keep the input and use backward(input:gradient:)")
+        }
+    }
+}

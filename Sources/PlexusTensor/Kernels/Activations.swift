@@ -1,0 +1,195 @@
+import Foundation
+
+// The activation kernels: one scalar formula per function, and one flat loop per function that
+// the switch picks once per chunk. `Activation.apply`, `applyInPlace` and the Tensor methods below
+// all run these loops; `x` and `y` may be the same buffer (in place).
+
+/// Scalar formulas shared by the forward and backward loops.
+@usableFromInline
+enum ActivationMath {
+    /// sqrt(2 / pi), the tanh-GELU constant.
+    @usableFromInline static let geluTanhScale: Float = 0.797_884_56
+    /// The cubic coefficient of the tanh-GELU approximation.
+    @usableFromInline static let geluTanhCubic: Float = 0.044_715
+    /// 1 / sqrt(2 pi), the standard normal density's factor.
+    @usableFromInline static let normalDensityScale: Float = 0.398_942_28
+    /// 1 / sqrt(2).
+    @usableFromInline static let inverseSqrt2: Float = 0.707_106_78
+
+    /// 1 / (1 + exp(-x)) with exp's argument never positive, so neither side overflows:
+    /// sigmoid(-100) is 3.7e-44 (not NaN), sigmoid(100) is 1.
+    @inline(__always) @usableFromInline
+    static func sigmoid(_ x: Float) -> Float {
+        let e = expf(-x.magnitude)
+        let s = 1 / (1 + e)
+        return x >= 0 ? s : e * s
+    }
+
+    /// log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)): no overflow for large x, no lost digits
+    /// for very negative x.
+    @inline(__always) @usableFromInline
+    static func softplus(_ x: Float) -> Float {
+        (x > 0 ? x : 0) + log1pf(expf(-x.magnitude))
+    }
+
+    /// x * Phi(x), with Phi(x) = erfc(-x / sqrt 2) / 2: erfc keeps the small tail for negative x
+    /// that 1 + erf would cancel away.
+    @inline(__always) @usableFromInline
+    static func geluExact(_ x: Float) -> Float {
+        0.5 * x * erfcf(-x * inverseSqrt2)
+    }
+
+    /// d/dx x Phi(x) = Phi(x) + x phi(x).
+    @inline(__always) @usableFromInline
+    static func geluExactDerivative(_ x: Float) -> Float {
+        0.5 * erfcf(-x * inverseSqrt2) + x * normalDensityScale * expf(-0.5 * x * x)
+    }
+
+    /// The tanh approximation 0.5 x (1 + tanh u), u = sqrt(2/pi) (x + 0.044715 x^3), written as
+    /// x * sigmoid(2u) (the same function, since (1 + tanh u) / 2 = sigmoid(2u)), which keeps
+    /// the tail for negative x and gives -0 rather than NaN at any |x|.
+    @inline(__always) @usableFromInline
+    static func geluTanh(_ x: Float) -> Float {
+        let u = geluTanhScale * (x + geluTanhCubic * x * x * x)
+        return x / (1 + expf(-2 * u))
+    }
+
+    /// d/dx x s(2u) = s + 2 x s (1 - s) u'. Past |x| = 10 the derivative is 1 or 0 to Float
+    /// precision, and the formula would multiply 0 by an overflowing u'.
+    @inline(__always) @usableFromInline
+    static func geluTanhDerivative(_ x: Float) -> Float {
+        if x.magnitude > 10 { return x > 0 ? 1 : 0 }
+        let x2 = x * x
+        let u = geluTanhScale * (x + geluTanhCubic * x2 * x)
+        let du = geluTanhScale * (1 + 3 * geluTanhCubic * x2)
+        let s = 1 / (1 + expf(-2 * u))
+        return s + 2 * x * s * (1 - s) * du
+    }
+}
+
+extension Activation {
+    /// Elements per thread below which this activation runs on one core.
+    @usableFromInline var grain: Int {
+        switch self {
+        case .linear, .relu, .relu6, .leakyRelu: return cheapElementwiseGrain
+        case .elu, .gelu, .silu, .sigmoid, .tanh, .softplus: return transcendentalElementwiseGrain
+        }
+    }
+
+    /// y[i] = f(x[i]) for i in `r`.
+    @usableFromInline
+    func forwardLoop(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ r: Range<Int>) {
+        switch self {
+        case .linear:
+            if x != UnsafePointer(y) { for i in r { y[i] = x[i] } }
+        case .relu:
+            // `0 >= v ? 0 : v` rather than `v > 0 ? v : 0`: NaN stays NaN, as in PyTorch.
+            for i in r { let v = x[i]; y[i] = 0 >= v ? 0 : v }
+        case .relu6:
+            for i in r { let v = x[i]; let p = 0 >= v ? 0 : v; y[i] = p >= 6 ? 6 : p }
+        case let .leakyRelu(alpha):
+            for i in r { let v = x[i]; y[i] = v > 0 ? v : alpha * v }
+        case let .elu(alpha):
+            for i in r { let v = x[i]; y[i] = v > 0 ? v : alpha * expm1f(v) }
+        case .gelu(approximate: false):
+            for i in r { y[i] = ActivationMath.geluExact(x[i]) }
+        case .gelu(approximate: true):
+            for i in r { y[i] = ActivationMath.geluTanh(x[i]) }
+        case .silu:
+            for i in r { let v = x[i]; y[i] = v * ActivationMath.sigmoid(v) }
+        case .sigmoid:
+            for i in r { y[i] = ActivationMath.sigmoid(x[i]) }
+        case .tanh:
+            for i in r { y[i] = tanhf(x[i]) }
+        case .softplus:
+            for i in r { y[i] = ActivationMath.softplus(x[i]) }
+        }
+    }
+
+    /// out[i] = g[i] * f'(x[i]) for i in `r`; `out` may be `g`.
+    @usableFromInline
+    func backwardFromInputLoop(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
+                               _ out: UnsafeMutablePointer<Float>, _ r: Range<Int>) {
+        switch self {
+        case .linear:
+            if g != UnsafePointer(out) { for i in r { out[i] = g[i] } }
+        case .relu:
+            for i in r { out[i] = x[i] > 0 ? g[i] : 0 }
+        case .relu6:
+            for i in r { let v = x[i]; out[i] = (v > 0 && v < 6) ? g[i] : 0 }
+        case let .leakyRelu(alpha):
+            for i in r { out[i] = x[i] > 0 ? g[i] : alpha * g[i] }
+        case let .elu(alpha):
+            for i in r { let v = x[i]; out[i] = v > 0 ? g[i] : alpha * expf(v) * g[i] }
+        case .gelu(approximate: false):
+            for i in r { out[i] = g[i] * ActivationMath.geluExactDerivative(x[i]) }
+        case .gelu(approximate: true):
+            for i in r { out[i] = g[i] * ActivationMath.geluTanhDerivative(x[i]) }
+        case .silu:
+            // d/dx x s(x) = s (1 + x (1 - s))
+            for i in r {
+                let v = x[i], s = ActivationMath.sigmoid(v)
+                out[i] = g[i] * (s * (1 + v * (1 - s)))
+            }
+        case .sigmoid:
+            for i in r { let s = ActivationMath.sigmoid(x[i]); out[i] = g[i] * (s * (1 - s)) }
+        case .tanh:
+            for i in r { let t = tanhf(x[i]); out[i] = g[i] * (1 - t * t) }
+        case .softplus:
+            for i in r { out[i] = g[i] * ActivationMath.sigmoid(x[i]) }
+        }
+    }
+
+    /// out[i] = g[i] * f'(x[i]) computed from y[i] = f(x[i]) for i in `r`; `out` may be `g`.
+    /// Only for activations whose `derivativeFromOutput` is true; the others leave `out` as `g`.
+    @usableFromInline
+    func backwardFromOutputLoop(_ y: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
+                                _ out: UnsafeMutablePointer<Float>, _ r: Range<Int>) {
+        switch self {
+        case .linear, .gelu, .silu:
+            // gelu and silu never get here (requireDerivativeFromOutput); linear passes g through.
+            if g != UnsafePointer(out) { for i in r { out[i] = g[i] } }
+        case .relu:
+            for i in r { out[i] = y[i] > 0 ? g[i] : 0 }
+        case .relu6:
+            for i in r { let v = y[i]; out[i] = (v > 0 && v < 6) ? g[i] : 0 }
+        case let .leakyRelu(alpha):
+            // alpha >= 0: y > 0 exactly when x > 0.
+            for i in r { out[i] = y[i] > 0 ? g[i] : alpha * g[i] }
+        case let .elu(alpha):
+            // alpha >= 0: for x <= 0, f'(x) = alpha e^x = y + alpha.
+            for i in r { let v = y[i]; out[i] = v > 0 ? g[i] : (v + alpha) * g[i] }
+        case .sigmoid:
+            for i in r { let s = y[i]; out[i] = g[i] * (s * (1 - s)) }
+        case .tanh:
+            for i in r { let t = y[i]; out[i] = g[i] * (1 - t * t) }
+        case .softplus:
+            // sigmoid(x) = 1 - exp(-softplus(x)), via expm1 so that tiny outputs keep their digits.
+            for i in r { out[i] = g[i] * -expm1f(-y[i]) }
+        }
+    }
+}
+
+extension Tensor {
+    /// `max(x, 0)` elementwise.
+    public func relu() -> Tensor { Activation.relu.apply(self) }
+    /// `min(max(x, 0), 6)` elementwise.
+    public func relu6() -> Tensor { Activation.relu6.apply(self) }
+    /// `x` where positive, `alpha * x` elsewhere; 0.2 is `keras.activations.leaky_relu`'s default
+    /// (Keras's `LeakyReLU` layer defaults to 0.3).
+    public func leakyRelu(alpha: Float = 0.2) -> Tensor { Activation.leakyRelu(alpha: alpha).apply(self) }
+    /// `x` where positive, `alpha * (exp(x) - 1)` elsewhere.
+    public func elu(alpha: Float = 1) -> Tensor { Activation.elu(alpha: alpha).apply(self) }
+    /// `x * Phi(x)`, exact by default as `keras.activations.gelu`; `approximate: true` is the tanh form.
+    public func gelu(approximate: Bool = false) -> Tensor { Activation.gelu(approximate: approximate).apply(self) }
+    /// `x * sigmoid(x)` (swish).
+    public func silu() -> Tensor { Activation.silu.apply(self) }
+    /// The logistic function, stable for any |x|.
+    public func sigmoid() -> Tensor { Activation.sigmoid.apply(self) }
+    /// The hyperbolic tangent.
+    public func tanh() -> Tensor { Activation.tanh.apply(self) }
+    /// `log(1 + exp(x))`, stable for any |x|.
+    public func softplus() -> Tensor { Activation.softplus.apply(self) }
+    /// The identity (returns `self`, sharing storage).
+    public func linear() -> Tensor { self }
+}
