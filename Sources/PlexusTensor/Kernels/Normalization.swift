@@ -204,24 +204,6 @@ public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, runningMean: ino
 
 // MARK: - Layer normalisation
 
-/// A tensor seen as (outer, D, inner) around the normalised axis of size D.
-struct AxisLayout {
-    let outer: Int, size: Int, inner: Int
-    var groups: Int { outer &* inner }
-
-    init(_ shape: [Int], axis: Int) {
-        outer = shape[..<axis].reduce(1, *)
-        size = shape[axis]
-        inner = shape[(axis + 1)...].reduce(1, *)
-    }
-
-    /// The flat index of element 0 of group `gi`; the group's elements follow every `inner`.
-    @inline(__always) func start(_ gi: Int) -> Int {
-        let o = gi / inner
-        return o &* size &* inner &+ (gi &- o &* inner)
-    }
-}
-
 /// What a layer-normalisation forward pass leaves for its backward pass: each group's mean and
 /// inverse standard deviation.
 struct LayerNormSaved {

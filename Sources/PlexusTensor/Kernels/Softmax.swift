@@ -4,21 +4,6 @@ import Foundation
 @inline(__always) private func expf32(_ x: Float) -> Float { exp(x) }
 @inline(__always) private func logf32(_ x: Float) -> Float { log(x) }
 
-/// A tensor seen as (outer, n, inner) around one axis: `n` runs along the axis, `inner` elements
-/// apart, for `outer * inner` independent lanes.
-struct AxisLayout {
-    let outer: Int, n: Int, inner: Int
-
-    init(_ shape: [Int], axis: Int, op: String) throws {
-        let a = try normalizeAxis(axis, rank: shape.count, op: op, shape: shape)
-        outer = shapeElementCount(Array(shape[..<a]))
-        n = shape[a]
-        inner = shapeElementCount(Array(shape[(a + 1)...]))
-    }
-
-    /// Lanes per parallel chunk so that one chunk is about 32K elements.
-    var grain: Int { Swift.max(1, 32_768 / Swift.max(n &* inner, 1)) }
-}
 
 extension Tensor {
     /// `exp(x) / sum(exp(x))` along `axis` (the last by default): each lane becomes probabilities.
@@ -45,7 +30,7 @@ extension Tensor {
         let out = Tensor(uninitializedShape: shape)
         guard count > 0 else { return out }
         let x = storage.base, o = out.storage.base
-        let n = lay.n, inner = lay.inner
+        let n = lay.size, inner = lay.inner
         if inner == 1 {
             parallelFor(lay.outer, grain: lay.grain) { range in
                 for r in range {
@@ -114,7 +99,7 @@ extension Tensor {
         let dx = Tensor(uninitializedShape: shape)
         guard count > 0 else { return dx }
         let y = storage.base, gp = g.storage.base, o = dx.storage.base
-        let n = lay.n, inner = lay.inner
+        let n = lay.size, inner = lay.inner
         parallelFor(lay.outer, grain: lay.grain) { range in
             let acc = UnsafeMutablePointer<Float>.allocate(capacity: inner)
             defer { acc.deallocate() }
