@@ -1,0 +1,141 @@
+// Depthwise convolution (groups == Cin) as direct loops. As a GEMM it would have K = kh * kw (9 for
+// a 3x3 kernel) and N = mult (often 1): far too thin for BLAS to reach the machine's speed, while
+// the direct loop runs along contiguous channels. Output channel c * mult + j reads input channel c
+// through kernel column c * mult + j of the (kh, kw, 1, Cin * mult) kernel.
+
+/// `y = depthwise(x, w)` for geometry `g` (`g.path == .depthwise`); output rows split across cores.
+func depthwiseForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: UnsafePointer<Float>,
+                      output y: UnsafeMutablePointer<Float>) {
+    let h = g.height, wd = g.width, cin = g.inChannels, cout = g.outChannels, mult = cout / cin
+    let ho = g.outHeight, wo = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth
+    let sh = g.strideH, sw = g.strideW, dh = g.dilationH, dw = g.dilationW, pt = g.padTop, pl = g.padLeft
+    let rowWork = Swift.max(wo &* kh &* kw &* cout, 1)
+    parallelFor(g.batch &* ho, grain: Swift.max(1, convParallelGrain / rowWork)) { range in
+        for r in range {
+            let n = r / ho, oh = r &- n &* ho
+            let image = x + n &* h &* wd &* cin
+            for ow in 0..<wo {
+                let o = y + (r &* wo &+ ow) &* cout
+                o.update(repeating: 0, count: cout)
+                for ki in 0..<kh {
+                    let ih = oh &* sh &- pt &+ ki &* dh
+                    guard ih >= 0, ih < h else { continue }
+                    for kj in 0..<kw {
+                        let iw = ow &* sw &- pl &+ kj &* dw
+                        guard iw >= 0, iw < wd else { continue }
+                        let xp = image + (ih &* wd &+ iw) &* cin
+                        let wp = w + (ki &* kw &+ kj) &* cout
+                        if mult == 1 {
+                            for c in 0..<cin { o[c] += xp[c] * wp[c] }
+                        } else {
+                            for c in 0..<cin {
+                                let xv = xp[c], base = c &* mult
+                                for j in 0..<mult { o[base &+ j] += xv * wp[base &+ j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The input gradient `dx` (overwritten) of a depthwise convolution from its output gradient `dy`.
+///
+/// A gather over input rows, like `col2im`: each input pixel sums the outputs that read it, so
+/// rows split across the cores without two threads writing one element.
+func depthwiseInputGradient(_ g: ConvGeometry, outputGradient dy: UnsafePointer<Float>, kernel w: UnsafePointer<Float>,
+                            inputGradient dx: UnsafeMutablePointer<Float>) {
+    let h = g.height, wd = g.width, cin = g.inChannels, cout = g.outChannels, mult = cout / cin
+    let ho = g.outHeight, wo = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth
+    let sh = g.strideH, sw = g.strideW, dh = g.dilationH, dw = g.dilationW, pt = g.padTop, pl = g.padLeft
+    let rowWork = Swift.max(wd &* kh &* kw &* cout, 1)
+    parallelFor(g.batch &* h, grain: Swift.max(1, convParallelGrain / rowWork)) { range in
+        for r in range {
+            let n = r / h, ih = r &- n &* h
+            let dxRow = dx + r &* wd &* cin
+            dxRow.update(repeating: 0, count: wd &* cin)
+            for ki in 0..<kh {
+                let th = ih &+ pt &- ki &* dh
+                guard th >= 0, th % sh == 0, th / sh < ho else { continue }
+                let dyRow = dy + (n &* ho &+ th / sh) &* wo &* cout
+                for iw in 0..<wd {
+                    let d = dxRow + iw &* cin
+                    for kj in 0..<kw {
+                        let tw = iw &+ pl &- kj &* dw
+                        guard tw >= 0, tw % sw == 0, tw / sw < wo else { continue }
+                        let gp = dyRow + (tw / sw) &* cout
+                        let wp = w + (ki &* kw &+ kj) &* cout
+                        if mult == 1 {
+                            for c in 0..<cin { d[c] += gp[c] * wp[c] }
+                        } else {
+                            for c in 0..<cin {
+                                let base = c &* mult
+                                var s: Float = 0
+                                for j in 0..<mult { s += gp[base &+ j] * wp[base &+ j] }
+                                d[c] += s
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The kernel gradient `dw` (overwritten) of a depthwise convolution: for every tap, the sum over
+/// all output pixels of input times output gradient.
+///
+/// Each core sums its share of output rows into a private copy of the (small) kernel gradient;
+/// the copies are added at the end.
+func depthwiseKernelGradient(_ g: ConvGeometry, input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
+                             kernelGradient dwOut: UnsafeMutablePointer<Float>) {
+    let h = g.height, wd = g.width, cin = g.inChannels, cout = g.outChannels, mult = cout / cin
+    let ho = g.outHeight, wo = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth
+    let sh = g.strideH, sw = g.strideW, dh = g.dilationH, dw = g.dilationW, pt = g.padTop, pl = g.padLeft
+    let rows = g.batch &* ho
+    let taps = g.kernelCount
+    let work = rows &* wo &* kh &* kw &* cout
+    let chunks = Swift.max(1, Swift.min(kernelThreadCount, Swift.min(rows, work / convParallelGrain)))
+    let per = rows == 0 ? 0 : (rows &+ chunks &- 1) / chunks
+    withScratch(chunks &* taps) { partials in
+        partials.update(repeating: 0, count: chunks &* taps)
+        parallelFor(chunks, grain: 1) { chunkRange in
+            for chunk in chunkRange {
+                let acc = partials + chunk &* taps
+                let lo = chunk &* per, hi = Swift.min(rows, lo &+ per)
+                guard lo < hi else { continue }
+                for r in lo..<hi {
+                    let n = r / ho, oh = r &- n &* ho
+                    let image = x + n &* h &* wd &* cin
+                    for ow in 0..<wo {
+                        let gp = dy + (r &* wo &+ ow) &* cout
+                        for ki in 0..<kh {
+                            let ih = oh &* sh &- pt &+ ki &* dh
+                            guard ih >= 0, ih < h else { continue }
+                            for kj in 0..<kw {
+                                let iw = ow &* sw &- pl &+ kj &* dw
+                                guard iw >= 0, iw < wd else { continue }
+                                let xp = image + (ih &* wd &+ iw) &* cin
+                                let ap = acc + (ki &* kw &+ kj) &* cout
+                                if mult == 1 {
+                                    for c in 0..<cin { ap[c] += xp[c] * gp[c] }
+                                } else {
+                                    for c in 0..<cin {
+                                        let xv = xp[c], base = c &* mult
+                                        for j in 0..<mult { ap[base &+ j] += xv * gp[base &+ j] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        dwOut.update(from: partials, count: taps)
+        for chunk in 1..<Swift.max(chunks, 1) {
+            let p = partials + chunk &* taps
+            for i in 0..<taps { dwOut[i] += p[i] }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import CBLAS
+
+// Matrix products. Every product in Plexus, convolutions included, ends in `sgemm` below: one call
+// into OpenBLAS, which blocks for the caches and threads across the cores by itself.
+
+/// The largest dimension or leading dimension OpenBLAS accepts (its `blasint` is 32-bit here).
+let blasIndexLimit = Int(Int32.max)
+
+/// `C = op(A) op(B) + beta * C` for row-major matrices, through OpenBLAS's `cblas_sgemm`.
+///
+/// `op(A)` is `m x k` (stored `k x m` when `transA`), `op(B)` is `k x n` (stored `n x k` when
+/// `transB`). An empty contraction (`k == 0`) is the empty sum: `C` becomes zero when `beta` is 0.
+/// Callers have checked every size against `blasIndexLimit`.
+@inline(__always)
+func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+           beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    guard m > 0, n > 0 else { return }
+    guard k > 0 else {
+        if beta == 0 {
+            for i in 0..<m { (c + i &* ldc).update(repeating: 0, count: n) }
+        }
+        return
+    }
+    // invariant: every size fits Int32, checked against blasIndexLimit where the shapes were validated
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k),
+                1, a, Int32(truncatingIfNeeded: Swift.max(lda, 1)), b, Int32(truncatingIfNeeded: Swift.max(ldb, 1)),
+                beta, c, Int32(truncatingIfNeeded: Swift.max(ldc, 1)))
+}
+
+/// The sizes of a (possibly batched) matrix product, checked once.
+struct MatmulDims {
+    /// Shared batch size; 1 when neither operand has one.
+    var batch: Int
+    var xBatched: Bool, yBatched: Bool
+    /// `op(x)` is `m x k`, `op(y)` is `k x n`.
+    var m: Int, n: Int, k: Int
+
+    init(op: String, _ xs: [Int], _ ys: [Int], transposeX: Bool, transposeY: Bool) throws {
+        let shapes = "\(formatShape(xs))\(transposeX ? " (transposed)" : "") and \(formatShape(ys))\(transposeY ? " (transposed)" : "")"
+        guard (2...3).contains(xs.count), (2...3).contains(ys.count) else {
+            throw TensorError(op, "operands must be matrices (rank 2) or batches of matrices (rank 3), got \(shapes)")
+        }
+        xBatched = xs.count == 3
+        yBatched = ys.count == 3
+        if xBatched, yBatched, xs[0] != ys[0] {
+            throw TensorError(op, "batch sizes \(xs[0]) and \(ys[0]) of \(shapes) differ")
+        }
+        batch = xBatched ? xs[0] : (yBatched ? ys[0] : 1)
+        let (xr, xc) = (xs[xs.count - 2], xs[xs.count - 1])
+        let (yr, yc) = (ys[ys.count - 2], ys[ys.count - 1])
+        m = transposeX ? xc : xr
+        k = transposeX ? xr : xc
+        let ky = transposeY ? yc : yr
+        n = transposeY ? yr : yc
+        guard k == ky else {
+            throw TensorError(op, "cannot multiply \(shapes): inner dimensions \(k) and \(ky) differ")
+        }
+        guard Swift.max(m, n, k, batch &* Swift.max(m, k)) <= blasIndexLimit else {
+            throw TensorError(op, "\(shapes) exceed the BLAS size limit of \(blasIndexLimit) per dimension")
+        }
+    }
+}
+
+/// The product `op(x) op(y)` of matrices or batches of matrices; with `keepBatch` false a batched
+/// product is summed over the batch into one matrix (the gradient of a broadcast matrix operand).
+///
+/// Folds the batch into a single GEMM where the memory layout allows (a batch times one matrix;
+/// a batch-summed `x^T y`), else one GEMM per batch element.
+func gemmProduct(_ x: Tensor, transposeX tX: Bool, _ y: Tensor, transposeY tY: Bool,
+                 keepBatch: Bool, op: String = "matmul") throws -> Tensor {
+    let d = try MatmulDims(op: op, x.shape, y.shape, transposeX: tX, transposeY: tY)
+    let batched = d.xBatched || d.yBatched
+    let outBatched = batched && keepBatch
+    let outShape = outBatched ? [d.batch, d.m, d.n] : [d.m, d.n]
+    try checkShape(outShape, op: op)
+    let out = Tensor(uninitializedShape: outShape)
+    let a = x.storage.base, b = y.storage.base, c = out.storage.base
+    let lda = tX ? d.m : d.k, ldb = tY ? d.k : d.n, ldc = d.n
+    if !batched {
+        sgemm(transA: tX, transB: tY, m: d.m, n: d.n, k: d.k, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+    } else if d.xBatched, !d.yBatched, !tX, outBatched {
+        // (batch, m, k) is already one (batch * m, k) matrix.
+        sgemm(transA: false, transB: tY, m: d.batch &* d.m, n: d.n, k: d.k, a: a, lda: lda, b: b, ldb: ldb,
+              beta: 0, c: c, ldc: ldc)
+    } else if d.xBatched, d.yBatched, tX, !tY, !keepBatch {
+        // sum_b x_b^T y_b: both stacks are (batch * k)-row matrices, contracted in one GEMM.
+        sgemm(transA: true, transB: false, m: d.m, n: d.n, k: d.batch &* d.k, a: a, lda: lda, b: b, ldb: ldb,
+              beta: 0, c: c, ldc: ldc)
+    } else {
+        let xs = d.xBatched ? d.m &* d.k : 0, ys = d.yBatched ? d.k &* d.n : 0
+        let cs = outBatched ? d.m &* d.n : 0
+        if !outBatched { c.update(repeating: 0, count: out.count) }
+        for i in 0..<d.batch {
+            sgemm(transA: tX, transB: tY, m: d.m, n: d.n, k: d.k, a: a + i &* xs, lda: lda, b: b + i &* ys, ldb: ldb,
+                  beta: outBatched ? 0 : 1, c: c + i &* cs, ldc: ldc)
+        }
+    }
+    return out
+}
+
+/// The matrix product `op(a) op(b)`, where `op` transposes an operand's last two axes when asked.
+///
+/// Rank 2 x rank 2 is the plain product; rank 3 x rank 3 multiplies matching batch elements;
+/// rank 3 x rank 2 (or 2 x 3) applies the one matrix to every batch element, as NumPy's `matmul`
+/// broadcasts. Transposing is a flag to BLAS, not a copy, so `matmul(a, b, transposeB: true)` costs
+/// the same as the plain product.
+///
+/// ```swift
+/// let y = try matmul(x, w)                       // (batch, in) x (in, out) -> (batch, out)
+/// let s = try matmul(q, k, transposeB: true)     // (b, t, d) x (b, t, d)^T -> (b, t, t)
+/// ```
+/// - Throws: `TensorError` naming both shapes when a rank, batch size or inner dimension does not fit.
+public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
+    try gemmProduct(a, transposeX: transposeA, b, transposeY: transposeB, keepBatch: true)
+}

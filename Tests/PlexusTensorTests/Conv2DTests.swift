@@ -1,0 +1,193 @@
+import XCTest
+@testable import PlexusTensor
+
+private func random(_ shape: [Int], seed: UInt64) throws -> Tensor {
+    var gen = RandomGenerator(seed: seed)
+    return try Tensor.normal(shape, using: &gen)
+}
+
+/// The convolution written straight from its definition (sums in Double, no im2col, no BLAS), to
+/// compare every path against.
+private func referenceConv(_ x: Tensor, _ w: Tensor, strides: (Int, Int), padding: Padding,
+                           dilation: (Int, Int) = (1, 1), groups: Int = 1) throws -> Tensor {
+    let (n, h, wd, cin) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (kh, kw, cg, cout) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+    let og = cout / groups
+    let rh = try XCTUnwrap(padding.resolve(input: h, kernel: kh, stride: strides.0, dilation: dilation.0, axis: 0))
+    let rw = try XCTUnwrap(padding.resolve(input: wd, kernel: kw, stride: strides.1, dilation: dilation.1, axis: 1))
+    let (ho, wo) = (rh.output, rw.output)
+    let xs = x.scalars, ws = w.scalars
+    var out = [Float](repeating: 0, count: n * ho * wo * cout)
+    for b in 0..<n { for oh in 0..<ho { for ow in 0..<wo { for o in 0..<cout {
+        var s = 0.0
+        let grp = o / og
+        for ki in 0..<kh { for kj in 0..<kw { for c in 0..<cg {
+            let ih = oh * strides.0 - rh.before + ki * dilation.0
+            let iw = ow * strides.1 - rw.before + kj * dilation.1
+            guard ih >= 0, ih < h, iw >= 0, iw < wd else { continue }
+            s += Double(xs[((b * h + ih) * wd + iw) * cin + grp * cg + c]) * Double(ws[((ki * kw + kj) * cg + c) * cout + o])
+        } } }
+        out[((b * ho + oh) * wo + ow) * cout + o] = Float(s)
+    } } } }
+    return try Tensor(shape: [n, ho, wo, cout], values: out)
+}
+
+private func dot(_ a: Tensor, _ b: Tensor) -> Double {
+    zip(a.scalars, b.scalars).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+}
+
+private func assertClose(_ a: Tensor, _ b: Tensor, _ tolerance: Float = 1e-4, _ message: String = "",
+                         file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.shape, b.shape, message, file: file, line: line)
+    let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
+    XCTAssertLessThanOrEqual(worst, tolerance, message, file: file, line: line)
+}
+
+/// One convolution configuration, with the path it must take.
+private struct Case {
+    var name: String
+    var x: [Int], w: [Int]
+    var strides = (1, 1), padding = Padding.valid, dilation = (1, 1), groups = 1
+    var path: ConvPath
+}
+
+private let cases: [Case] = [
+    Case(name: "stride 2, same padding, odd sizes", x: [2, 7, 5, 3], w: [3, 3, 3, 4], strides: (2, 2), padding: .same, path: .im2col),
+    Case(name: "dilation 2", x: [1, 7, 8, 2], w: [3, 2, 2, 3], padding: .same, dilation: (2, 2), path: .im2col),
+    Case(name: "groups 2", x: [2, 5, 4, 4], w: [3, 3, 2, 6], padding: .same, groups: 2, path: .im2col),
+    Case(name: "depthwise", x: [2, 6, 5, 3], w: [3, 3, 1, 3], strides: (2, 1), padding: .same, groups: 3, path: .depthwise),
+    Case(name: "depthwise multiplier 2", x: [1, 5, 6, 3], w: [2, 3, 1, 6], padding: .valid, dilation: (1, 2), groups: 3, path: .depthwise),
+    Case(name: "1x1 path", x: [2, 3, 4, 5], w: [1, 1, 5, 3], path: .pointwise),
+    Case(name: "1x1 path, groups 2", x: [1, 3, 2, 4], w: [1, 1, 2, 6], padding: .same, groups: 2, path: .pointwise),
+    Case(name: "1x1 stride 2 takes im2col", x: [1, 5, 4, 3], w: [1, 1, 3, 2], strides: (2, 2), path: .im2col),
+    Case(name: "non-square kernel", x: [2, 6, 7, 2], w: [2, 3, 2, 3], strides: (2, 1), path: .im2col),
+    Case(name: "explicit padding", x: [1, 4, 5, 2], w: [3, 3, 2, 2], padding: .explicit(top: 2, bottom: 0, left: 1, right: 3), path: .im2col),
+]
+
+final class Conv2DTests: XCTestCase {
+    func testValidConvMatchesHandValues() throws {
+        // x = 1...9 as a 3x3 image, kernel [[1, 2], [3, 4]]: e.g. 1*1 + 2*2 + 3*4 + 4*5 = 37.
+        let x = try Tensor(shape: [1, 3, 3, 1], values: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        let w = try Tensor(shape: [2, 2, 1, 1], values: [1, 2, 3, 4])
+        let y = try conv2d(x, w)
+        XCTAssertEqual(y.shape, [1, 2, 2, 1])
+        XCTAssertEqual(y.scalars, [37, 47, 67, 77])
+    }
+
+    func testStrideTwoSamePaddingPadsAfterAsKerasDoes() throws {
+        // ceil(3/2) = 2 outputs, one pixel of padding after: windows at rows/cols {0,1} and {2,pad}.
+        // By hand: 37; 1*3 + 3*6 = 21; 1*7 + 2*8 = 23; 1*9 = 9.
+        let x = try Tensor(shape: [1, 3, 3, 1], values: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        let w = try Tensor(shape: [2, 2, 1, 1], values: [1, 2, 3, 4])
+        XCTAssertEqual(try conv2d(x, w, strides: (2, 2), padding: .same).scalars, [37, 21, 23, 9])
+    }
+
+    func testTwoChannelsThroughIm2colMatchHandValues() throws {
+        // A 2x2 image, channel 0 = (1, 2, 3, 4), channel 1 = (5, 6, 7, 8), interleaved NHWC.
+        // Output 0: taps (1, 2, 3, 4) on channel 0 and 10 on channel 1: 1+4+9+16 + 10*26 = 290.
+        // Output 1: 1 on channel 0, 0 on channel 1: 1+2+3+4 = 10.
+        let x = try Tensor(shape: [1, 2, 2, 2], values: [1, 5, 2, 6, 3, 7, 4, 8])
+        let w = try Tensor(shape: [2, 2, 2, 2], values: [1, 1, 10, 0, 2, 1, 10, 0, 3, 1, 10, 0, 4, 1, 10, 0])
+        let g = try ConvGeometry(op: "conv2d", input: x.shape, kernel: w.shape, strides: (1, 1), padding: .valid,
+                                 dilation: (1, 1), groups: 1)
+        XCTAssertEqual(g.path, .im2col)
+        XCTAssertEqual(try conv2d(x, w).scalars, [290, 10])
+    }
+
+    func testTwoChannelsInTwoOutMatchHandValues() throws {
+        // One pixel, 1x1 kernel: y[o] = sum_c x[c] w[c, o]; x = (1, 2), w = [[1, 2], [3, 4]] -> (7, 10).
+        let x = try Tensor(shape: [1, 1, 1, 2], values: [1, 2])
+        let w = try Tensor(shape: [1, 1, 2, 2], values: [1, 2, 3, 4])
+        XCTAssertEqual(try conv2d(x, w).scalars, [7, 10])
+    }
+
+    func testEachCaseTakesItsPath() throws {
+        for c in cases {
+            let g = try ConvGeometry(op: "conv2d", input: c.x, kernel: c.w, strides: c.strides, padding: c.padding,
+                                     dilation: c.dilation, groups: c.groups)
+            XCTAssertEqual(g.path, c.path, c.name)
+        }
+    }
+
+    func testEveryPathMatchesTheDefinition() throws {
+        for (i, c) in cases.enumerated() {
+            let x = try random(c.x, seed: UInt64(100 + i)), w = try random(c.w, seed: UInt64(200 + i))
+            let y = try conv2d(x, w, strides: c.strides, padding: c.padding, dilation: c.dilation, groups: c.groups)
+            let ref = try referenceConv(x, w, strides: c.strides, padding: c.padding, dilation: c.dilation, groups: c.groups)
+            assertClose(y, ref, 1e-4, c.name)
+        }
+    }
+
+    func testGradientsOfEveryPath() throws {
+        for (i, c) in cases.enumerated() {
+            let x = try random(c.x, seed: UInt64(300 + i)), w = try random(c.w, seed: UInt64(400 + i))
+            let r = try gradcheck([x, w]) { v in
+                try conv2d(v[0], v[1], strides: c.strides, padding: c.padding, dilation: c.dilation, groups: c.groups)
+            }
+            XCTAssertTrue(r.passed, "\(c.name): \(r)")
+        }
+    }
+
+    func testGradientsAtSizesSplitAcrossCoresAreAdjoints() throws {
+        // Large enough for im2col, col2im and the depthwise loops to use parallelFor. conv2d is
+        // bilinear, so <conv(x, w), dy> = <x, dX(dy)> = <w, dW(x, dy)>.
+        for (xs, ws, groups) in [([2, 32, 32, 8], [3, 3, 8, 8], 1), ([2, 32, 32, 16], [3, 3, 1, 16], 16)] {
+            let x = try random(xs, seed: 1), k = try random(ws, seed: 2)
+            let y = try conv2d(x, k, strides: (1, 2), padding: .same, groups: groups)
+            let dy = try random(y.shape, seed: 3)
+            let g = try conv2dGradients(x, k, outputGradient: dy, strides: (1, 2), padding: .same, groups: groups)
+            let lhs = dot(y, dy)
+            XCTAssertEqual(dot(x, try XCTUnwrap(g.input)), lhs, accuracy: 1e-3 * abs(lhs) + 1e-2)
+            XCTAssertEqual(dot(k, try XCTUnwrap(g.kernel)), lhs, accuracy: 1e-3 * abs(lhs) + 1e-2)
+            assertClose(y, try referenceConv(x, k, strides: (1, 2), padding: .same, groups: groups), 1e-3)
+        }
+    }
+
+    func testFrozenKernelGetsNoGradient() throws {
+        let x = try random([1, 4, 4, 2], seed: 5), w = try random([3, 3, 2, 2], seed: 6)
+        let dy = try random([1, 2, 2, 2], seed: 7)
+        let g = try conv2dGradients(x, w, outputGradient: dy, kernel: false)
+        XCTAssertNotNil(g.input)
+        XCTAssertNil(g.kernel)
+        let v = try conv2d(Variable(x, requiresGrad: true), Variable(w))
+        XCTAssertTrue(v.requiresGrad)
+    }
+
+    func testEmptyBatchGivesEmptyOutputAndZeroKernelGradient() throws {
+        let x = try Tensor.zeros([0, 5, 5, 2]), w = try random([3, 3, 2, 4], seed: 8)
+        let y = try conv2d(x, w)
+        XCTAssertEqual(y.shape, [0, 3, 3, 4])
+        let g = try conv2dGradients(x, w, outputGradient: y)
+        XCTAssertEqual(g.input?.shape, [0, 5, 5, 2])
+        XCTAssertEqual(g.kernel?.scalars, [Float](repeating: 0, count: 72))
+    }
+
+    func testChannelMismatchNamesBothShapes() throws {
+        XCTAssertThrowsError(try conv2d(Tensor.zeros([1, 5, 5, 3]), Tensor.zeros([3, 3, 4, 8]))) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("(1, 5, 5, 3)") && text.contains("(3, 3, 4, 8)"), text)
+        }
+    }
+
+    func testGroupsMustDivideChannels() throws {
+        XCTAssertThrowsError(try conv2d(Tensor.zeros([1, 5, 5, 6]), Tensor.zeros([3, 3, 2, 5]), groups: 3)) { error in
+            XCTAssertTrue("\(error)".contains("3 groups"), "\(error)")
+        }
+    }
+
+    func testWindowLargerThanInputIsAnError() throws {
+        XCTAssertThrowsError(try conv2d(Tensor.zeros([1, 2, 2, 1]), Tensor.zeros([3, 3, 1, 1]))) { error in
+            XCTAssertTrue("\(error)".contains("does not fit"), "\(error)")
+        }
+    }
+
+    func testOutputShapeNeedsNoData() throws {
+        XCTAssertEqual(try conv2dOutputShape(input: [8, 224, 224, 3], kernel: [7, 7, 3, 64], strides: (2, 2), padding: .same),
+                       [8, 112, 112, 64])
+    }
+
+    func testOutputGradientOfTheWrongShapeIsAnError() throws {
+        XCTAssertThrowsError(try conv2dGradients(Tensor.zeros([1, 4, 4, 1]), Tensor.zeros([3, 3, 1, 1]),
+                                                 outputGradient: Tensor.zeros([1, 4, 4, 1])))
+    }
+}
