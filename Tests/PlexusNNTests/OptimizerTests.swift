@@ -1,8 +1,8 @@
 import XCTest
 @testable import PlexusNN
 
-// Reference numbers marked "numpy" come from /tmp script that replays Keras 3's update_step formulas
-// in float32 with numpy 2.4 (adam.py, rmsprop.py); the others are worked by hand in the comments.
+// Reference numbers marked "numpy" come from a 20-line numpy 2.4 script (not kept) that replays Keras 3's
+// update_step formulas in float32 (adam.py, rmsprop.py); the others are worked by hand in the comments.
 
 final class OptimizerTests: XCTestCase {
     private func weight(_ values: [Float], label: String? = nil) throws -> Variable {
