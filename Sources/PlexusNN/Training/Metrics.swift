@@ -1,0 +1,158 @@
+// Metrics as Keras 3 defines them (keras/src/metrics/accuracy_metrics.py, regression_metrics.py),
+// averaged over every sample of one batch. Keras's functions take (y_true, y_pred); these take the
+// prediction first, with labels, so a call reads the same whichever order one remembers.
+
+/// A training metric that the caller names in `compile(m, metrics: [...])`.
+///
+/// A metric only watches training: it takes no part in gradients. Each one returns the batch mean;
+/// weight by the batch size to average over an epoch. The raw values are Keras's default metric
+/// names; resolving the generic `"accuracy"` by the loss is left to the caller, as Keras does in
+/// `compile`.
+public enum Metric: String, CaseIterable, CustomStringConvertible {
+    /// Fraction of elements where `prediction > 0.5` equals the 0/1 target.
+    case binaryAccuracy = "binary_accuracy"
+    /// Fraction of samples whose predicted class (argmax) is the one-hot target's class.
+    case categoricalAccuracy = "categorical_accuracy"
+    /// Fraction of samples whose predicted class (argmax) equals the integer label.
+    case sparseCategoricalAccuracy = "sparse_categorical_accuracy"
+    /// Mean absolute difference between prediction and target.
+    case meanAbsoluteError = "mean_absolute_error"
+
+    /// The metric a Keras metric string selects: its full name or the short alias `"mae"`.
+    /// `nil` for unknown names and for `"accuracy"`, whose meaning depends on the loss.
+    public init?(named name: String) {
+        if name == "mae" { self = .meanAbsoluteError; return }
+        self.init(rawValue: name)
+    }
+
+    /// Keras's default name for the metric (the key of its history column).
+    public var name: String { rawValue }
+    public var description: String { rawValue }
+
+    /// Whether larger values are better (accuracies) or smaller (errors).
+    public var higherIsBetter: Bool { self != .meanAbsoluteError }
+
+    /// The metric's value on one batch.
+    /// - Throws: `TensorError` naming both shapes when they do not fit together.
+    public func callAsFunction(prediction: Tensor, target: Tensor) throws -> Float {
+        try evaluate(self, prediction: prediction, target: target)
+    }
+}
+
+/// Dispatch at file scope: inside `Metric`, the cases would shadow the functions of the same names.
+private func evaluate(_ metric: Metric, prediction: Tensor, target: Tensor) throws -> Float {
+    switch metric {
+    case .binaryAccuracy: return try binaryAccuracy(prediction: prediction, target: target)
+    case .categoricalAccuracy: return try categoricalAccuracy(prediction: prediction, target: target)
+    case .sparseCategoricalAccuracy: return try sparseCategoricalAccuracy(prediction: prediction, target: target)
+    case .meanAbsoluteError: return try meanAbsoluteError(prediction: prediction, target: target)
+    }
+}
+
+/// The fraction of elements where the thresholded prediction (`prediction > threshold`, strictly, as
+/// Keras) equals the target (0 or 1).
+///
+/// Shapes must be equal, except that a trailing dimension of 1 on either side is ignored
+/// (`(N, 1)` against `(N,)`), as Keras's `squeeze_or_expand_to_same_rank` does.
+/// - Throws: `TensorError` when the shapes differ or the threshold is not in (0, 1) (Keras's check).
+public func binaryAccuracy(prediction: Tensor, target: Tensor, threshold: Float = 0.5) throws -> Float {
+    guard threshold > 0 && threshold < 1 else {
+        throw TensorError("binary_accuracy", "threshold must be in (0, 1), got \(threshold)")
+    }
+    try requireMatchingShapes(prediction, target, metric: "binary_accuracy")
+    let n = prediction.count
+    guard n > 0 else { return 0 }
+    var hits = 0
+    prediction.withUnsafeBufferPointer { pb in
+        target.withUnsafeBufferPointer { tb in
+            guard let p = pb.baseAddress, let t = tb.baseAddress else { return }  // invariant: n > 0
+            for i in 0..<n where (p[i] > threshold ? Float(1) : 0) == t[i] { hits &+= 1 }
+        }
+    }
+    return Float(hits) / Float(n)
+}
+
+/// The fraction of samples whose predicted class (the argmax of the last axis, first on ties) is
+/// the target's class (the argmax of its one-hot last axis). Logits work as well as probabilities.
+/// - Throws: `TensorError` when the shapes differ or there is no class axis.
+public func categoricalAccuracy(prediction: Tensor, target: Tensor) throws -> Float {
+    guard prediction.shape == target.shape, let classes = prediction.shape.last, classes > 0 else {
+        throw TensorError("categorical_accuracy", "prediction \(formatShape(prediction.shape)) and one-hot target \(formatShape(target.shape)) must have the same shape, with classes last")
+    }
+    let rows = prediction.count / classes
+    guard rows > 0 else { return 0 }
+    var hits = 0
+    prediction.withUnsafeBufferPointer { pb in
+        target.withUnsafeBufferPointer { tb in
+            guard let p = pb.baseAddress, let t = tb.baseAddress else { return }  // invariant: rows > 0
+            for row in 0..<rows {
+                let base = row &* classes
+                if argmax(p + base, classes) == argmax(t + base, classes) { hits &+= 1 }
+            }
+        }
+    }
+    return Float(hits) / Float(rows)
+}
+
+/// The fraction of samples whose predicted class (the argmax of the last axis, first on ties)
+/// equals the integer label. Labels have the prediction's shape without its class axis, or with a
+/// class axis of 1 (`(N,)` or `(N, 1)` against `(N, C)`); a label that is not a whole number never
+/// matches, as in Keras, which compares the argmax with the label as floats.
+/// - Throws: `TensorError` when the shapes do not fit together.
+public func sparseCategoricalAccuracy(prediction: Tensor, target: Tensor) throws -> Float {
+    let samplesShape = Array(prediction.shape.dropLast())
+    guard let classes = prediction.shape.last, classes > 0,
+          target.shape == samplesShape || target.shape == samplesShape + [1] else {
+        throw TensorError("sparse_categorical_accuracy", "integer labels \(formatShape(target.shape)) do not fit prediction \(formatShape(prediction.shape)); expected labels \(formatShape(Array(prediction.shape.dropLast())))")
+    }
+    let rows = target.count
+    guard rows > 0 else { return 0 }
+    var hits = 0
+    prediction.withUnsafeBufferPointer { pb in
+        target.withUnsafeBufferPointer { tb in
+            guard let p = pb.baseAddress, let t = tb.baseAddress else { return }  // invariant: rows > 0
+            for row in 0..<rows where Float(argmax(p + row &* classes, classes)) == t[row] { hits &+= 1 }
+        }
+    }
+    return Float(hits) / Float(rows)
+}
+
+/// The mean of `|prediction - target|` over all elements (Keras's `mae`).
+///
+/// Shapes must be equal, except that a trailing dimension of 1 on either side is ignored.
+/// - Throws: `TensorError` when the shapes differ.
+public func meanAbsoluteError(prediction: Tensor, target: Tensor) throws -> Float {
+    try requireMatchingShapes(prediction, target, metric: "mean_absolute_error")
+    let n = prediction.count
+    guard n > 0 else { return 0 }
+    var total: Double = 0
+    prediction.withUnsafeBufferPointer { pb in
+        target.withUnsafeBufferPointer { tb in
+            guard let p = pb.baseAddress, let t = tb.baseAddress else { return }  // invariant: n > 0
+            for i in 0..<n { total += Double(abs(p[i] - t[i])) }
+        }
+    }
+    return Float(total / Double(n))
+}
+
+/// The index of the first largest of `n` values (NumPy's and Keras's tie rule).
+@inline(__always)
+private func argmax(_ p: UnsafePointer<Float>, _ n: Int) -> Int {
+    var best = 0
+    var bestValue = p[0]
+    var i = 1
+    while i < n {
+        if p[i] > bestValue { bestValue = p[i]; best = i }
+        i &+= 1
+    }
+    return best
+}
+
+/// Equal shapes, or equal once a trailing 1 is dropped from the longer one.
+private func requireMatchingShapes(_ prediction: Tensor, _ target: Tensor, metric: String) throws {
+    let a = prediction.shape, b = target.shape
+    if a == b { return }
+    if a.count == b.count + 1, a.last == 1, Array(a.dropLast()) == b { return }
+    if b.count == a.count + 1, b.last == 1, Array(b.dropLast()) == a { return }
+    throw TensorError(metric, "prediction \(formatShape(a)) and target \(formatShape(b)) must have the same shape")
+}
