@@ -1,0 +1,97 @@
+/// The generic builtins: printing, sizes, ranges, conversions, min/max/abs.
+extension BuiltinRegistry {
+    func registerCoreBuiltins() {
+        register("print", signature: Signature(variadic: Param("values"),
+                                               keywords: [Param("sep", .string, default: .string(" ")),
+                                                          Param("end", .string, default: .string("\n"))]),
+                 help: "Prints values separated by `sep` and followed by `end`. Strings print without quotes; other values print as they do at the prompt. Returns none.",
+                 example: "print(\"units:\", 64)    # units: 64") { args, interpreter in
+            let sep = try args.string("sep"), end = try args.string("end")
+            interpreter.write(args.variadic.map(\.description).joined(separator: sep) + end)
+            return .nothing
+        }
+
+        register("len", signature: Signature(positional: [Param("x", .sized)]),
+                 help: "The number of elements of a list, tuple or range, or of characters in a string.",
+                 example: "len([1, 2, 3])    # 3") { args, _ in
+            switch args["x"] {
+            case .list(let xs), .tuple(let xs): return .number(Double(xs.count))
+            case .range(let r): return .number(Double(r.count))
+            case .string(let s): return .number(Double(s.count))
+            default: throw args.kindError("x", "a list, tuple, range or string")
+            }
+        }
+
+        register("range", signature: Signature(positional: [Param("start", .integer),
+                                                            Param("stop", .optional(.integer), default: .nothing),
+                                                            Param("step", .integer, default: .number(1))]),
+                 help: "Integers from `start` up to but excluding `stop`, by `step`, as in Python: range(3) is 0, 1, 2 and range(2, 8, 2) is 2, 4, 6. Unlike `a..b`, which includes both ends, the stop is left out. With one argument it counts from 0. Ranges are lazy: a loop over range(1000000) builds no list.",
+                 example: "for i in range(3) { print(i) }    # 0 1 2\nrange(10, 0, -3)    # range(10, 0, -3): 10, 7, 4, 1") { args, _ in
+            var start = try args.int("start")
+            var stop: Int
+            if args.isNone("stop") {
+                stop = start
+                start = 0
+            } else {
+                stop = try args.int("stop")
+            }
+            let step = try args.int("step")
+            guard step != 0 else { throw args.error("step must not be zero", at: "step") }
+            if step == 1 { stop = max(stop, start) }
+            return .range(RangeValue(start: start, stop: stop, step: step))
+        }
+
+        register("str", signature: Signature(positional: [Param("x")]),
+                 help: "The text `print` would show for a value: a string unchanged, a number as 3 or 0.5, a list as [1, 2].",
+                 example: "\"layer \" + str(3)    # \"layer 3\"") { args, _ in
+            .string(args["x"].description)
+        }
+
+        let minMaxSignature = Signature(variadic: Param("values"))
+        register("min", signature: minMaxSignature,
+                 help: "The smallest of its arguments, or of the elements of a single list, tuple or range. All must be numbers, or all strings.",
+                 example: "min(3, 1, 2)    # 1\nmin([4, 5])    # 4") { args, _ in
+            try extreme(args, wantSmallest: true)
+        }
+        register("max", signature: minMaxSignature,
+                 help: "The largest of its arguments, or of the elements of a single list, tuple or range. All must be numbers, or all strings.",
+                 example: "max(3, 1, 2)    # 3\nmax(1..10)    # 10") { args, _ in
+            try extreme(args, wantSmallest: false)
+        }
+
+        register("abs", signature: Signature(positional: [Param("x", .number)]),
+                 help: "The absolute value of a number.",
+                 example: "abs(-2.5)    # 2.5") { args, _ in
+            .number(abs(try args.number("x")))
+        }
+    }
+}
+
+/// `min` / `max`: over the arguments, or over the elements of one sequence argument.
+private func extreme(_ args: Arguments, wantSmallest: Bool) throws -> Value {
+    var candidates = args.variadic
+    if candidates.count == 1 {
+        switch candidates[0] {
+        case .list(let xs), .tuple(let xs): candidates = xs
+        case .range(let r):
+            guard r.count > 0 else { candidates = []; break }
+            let first = r[0], last = r[r.count - 1]
+            return .number(Double(wantSmallest ? min(first, last) : max(first, last)))
+        default: break
+        }
+    }
+    guard var best = candidates.first else {
+        throw args.error("needs at least one value (or a non-empty list)")
+    }
+    for v in candidates {
+        let better: Bool
+        switch (v, best) {
+        case (.number(let x), .number(let y)): better = wantSmallest ? x < y : x > y
+        case (.string(let x), .string(let y)): better = wantSmallest ? x < y : x > y
+        default:
+            throw args.error("cannot compare \(v.kindAndValue) with \(best.kindAndValue)")
+        }
+        if better { best = v }
+    }
+    return best
+}
