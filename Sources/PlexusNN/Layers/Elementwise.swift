@@ -1,0 +1,94 @@
+// Layers that keep their input's shape: activations, dropout, rescaling.
+
+/// Keras `Activation(activation)`: an activation function as a layer of its own (what a bare
+/// `relu` in a pipeline becomes).
+public final class Activation: Layer {
+    public let activation: ActivationFunction
+
+    public init(_ activation: ActivationFunction, name: String? = nil) throws {
+        self.activation = activation
+        try super.init(typeName: "Activation", name: name)
+    }
+
+    override public var config: [(key: String, value: String)] { [("activation", activation.description)] }
+    override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] { inputShapes[0] }
+    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Activation(activation, name: name) }
+}
+
+/// Keras `ReLU(max_value=None, negative_slope=0.0, threshold=0.0)`: `ReLU(maxValue: 6)` is
+/// MobileNet's ReLU6.
+public final class ReLU: Layer {
+    public let maxValue: Float?
+    public let negativeSlope: Float
+    public let threshold: Float
+
+    public init(maxValue: Float? = nil, negativeSlope: Float = 0, threshold: Float = 0, name: String? = nil) throws {
+        if let m = maxValue, m < 0 { throw Layer.argumentError("ReLU", "max_value must not be negative, got \(formatFloat(m))") }
+        guard negativeSlope >= 0 else { throw Layer.argumentError("ReLU", "negative_slope must not be negative, got \(formatFloat(negativeSlope))") }
+        self.maxValue = maxValue
+        self.negativeSlope = negativeSlope
+        self.threshold = threshold
+        try super.init(typeName: "ReLU", name: name)
+    }
+
+    override public var config: [(key: String, value: String)] {
+        [("max_value", maxValue.map(cfg) ?? "none"), ("negative_slope", cfg(negativeSlope)), ("threshold", cfg(threshold))]
+    }
+    override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] { inputShapes[0] }
+    override public func makeUnbuiltCopy(name: String) throws -> Layer {
+        try ReLU(maxValue: maxValue, negativeSlope: negativeSlope, threshold: threshold, name: name)
+    }
+}
+
+/// Keras `Dropout(rate, noise_shape=None, seed=None)`: zeroes a fraction `rate` of the values
+/// in training, the identity in inference.
+public final class Dropout: Layer {
+    public let rate: Float
+    public let noiseShape: [Int?]?
+    public let seed: Int?
+
+    /// - Throws: `NetworkError` unless `0 <= rate < 1`.
+    public init(rate: Float, noiseShape: [Int?]? = nil, seed: Int? = nil, name: String? = nil) throws {
+        guard rate >= 0, rate < 1 else {
+            throw Layer.argumentError("Dropout", "rate must be in [0, 1), got \(formatFloat(rate))")
+        }
+        self.rate = rate
+        self.noiseShape = noiseShape
+        self.seed = seed
+        try super.init(typeName: "Dropout", name: name)
+    }
+
+    override public var config: [(key: String, value: String)] {
+        [("rate", cfg(rate)), ("noise_shape", noiseShape.map(formatSymbolicShape) ?? "none"), ("seed", seed.map(cfg) ?? "none")]
+    }
+
+    override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
+        if let ns = noiseShape {
+            guard ns.count == inputShapes[0].count,
+                  zip(ns, inputShapes[0]).allSatisfy({ n, d in n == nil || n == 1 || d == nil || n == d }) else {
+                throw shapeError("expects input that its noise_shape \(formatSymbolicShape(ns)) broadcasts to", input: 0, inputShapes)
+            }
+        }
+        return inputShapes[0]
+    }
+
+    override public func makeUnbuiltCopy(name: String) throws -> Layer {
+        try Dropout(rate: rate, noiseShape: noiseShape, seed: seed, name: name)
+    }
+}
+
+/// Keras `Rescaling(scale, offset=0.0)`: `x * scale + offset`, e.g. `1 / 255` for pixels.
+public final class Rescaling: Layer {
+    public let scale: Float
+    public let offset: Float
+
+    public init(scale: Float, offset: Float = 0, name: String? = nil) throws {
+        self.scale = scale
+        self.offset = offset
+        try super.init(typeName: "Rescaling", name: name)
+    }
+
+    override public var config: [(key: String, value: String)] { [("scale", cfg(scale)), ("offset", cfg(offset))] }
+    override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] { inputShapes[0] }
+    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Rescaling(scale: scale, offset: offset, name: name) }
+}

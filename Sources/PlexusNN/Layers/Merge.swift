@@ -1,0 +1,112 @@
+/// The elementwise merges of Keras 3: `Add`, `Subtract`, `Multiply`, `Average`, `Maximum`,
+/// `Minimum`. Inputs must agree on their batch size and broadcast on the other dimensions
+/// (each pair equal, or one of them 1; an unknown size gives an unknown size).
+public class Merge: Layer {
+    override public var inputArity: ClosedRange<Int> { 1...Int.max }
+
+    override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
+        let batches = Set(inputShapes.compactMap { $0.first ?? nil })
+        guard inputShapes.allSatisfy({ !$0.isEmpty }) else {
+            throw shapeError("expects inputs with a batch dimension", allOf: inputShapes)
+        }
+        guard batches.count <= 1 else {
+            throw shapeError("cannot merge tensors with different batch sizes", allOf: inputShapes)
+        }
+        var out = Array(inputShapes[0].dropFirst())
+        for s in inputShapes.dropFirst() {
+            guard let merged = Merge.elementwise(out, Array(s.dropFirst())) else {
+                throw shapeError("expects inputs of one shape (or broadcastable: each dimension equal or 1)", allOf: inputShapes)
+            }
+            out = merged
+        }
+        return [batches.first] + out
+    }
+
+    /// Keras's `_compute_elemwise_op_output_shape`: aligned from the right, an unknown size on
+    /// either side gives unknown, 1 takes the other size, otherwise the sizes must agree.
+    static func elementwise(_ a: [Int?], _ b: [Int?]) -> [Int?]? {
+        if a.count < b.count { return elementwise(b, a) }
+        var out = Array(a.prefix(a.count - b.count))
+        for (i, j) in zip(a.suffix(b.count), b) {
+            switch (i, j) {
+            case (nil, _), (_, nil): out.append(nil)
+            case let (x?, y?):
+                if x == 1 { out.append(y) } else if y == 1 || x == y { out.append(x) } else { return nil }
+            }
+        }
+        return out
+    }
+}
+
+/// Keras `Add()`: the elementwise sum of its inputs (a residual connection).
+public final class Add: Merge {
+    public init(name: String? = nil) throws { try super.init(typeName: "Add", name: name) }
+    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Add(name: name) }
+}
+
+/// Keras `Subtract()`: the first input minus the second (exactly two).
+public final class Subtract: Merge {
+    public init(name: String? = nil) throws { try super.init(typeName: "Subtract", name: name) }
+    override public var inputArity: ClosedRange<Int> { 2...2 }
+    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Subtract(name: name) }
+}
+
+/// Keras `Multiply()`: the elementwise product of its inputs.
+public final class Multiply: Merge {
+    public init(name: String? = nil) throws { try super.init(typeName: "Multiply", name: name) }
+    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Multiply(name: name) }
+}
+
+/// Keras `Average()`: the elementwise mean of its inputs.
+public final class Average: Merge {
+    public init(name: String? = nil) throws { try super.init(typeName: "Average", name: name) }
+    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Average(name: name) }
+}
+
+/// Keras `Maximum()`: the elementwise maximum of its inputs.
+public final class Maximum: Merge {
+    public init(name: String? = nil) throws { try super.init(typeName: "Maximum", name: name) }
+    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Maximum(name: name) }
+}
+
+/// Keras `Minimum()`: the elementwise minimum of its inputs.
+public final class Minimum: Merge {
+    public init(name: String? = nil) throws { try super.init(typeName: "Minimum", name: name) }
+    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Minimum(name: name) }
+}
+
+/// Keras `Concatenate(axis=-1)`: joins its inputs along `axis`; all other dimensions must match
+/// (an unknown size matches anything).
+public final class Concatenate: Layer {
+    public let axis: Int
+
+    public init(axis: Int = -1, name: String? = nil) throws {
+        self.axis = axis
+        try super.init(typeName: "Concatenate", name: name)
+    }
+
+    override public var inputArity: ClosedRange<Int> { 1...Int.max }
+    override public var config: [(key: String, value: String)] { [("axis", cfg(axis))] }
+
+    override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
+        let rank = inputShapes[0].count
+        guard inputShapes.allSatisfy({ $0.count == rank }), let a = resolveAxis(axis, rank: rank), a > 0 else {
+            throw shapeError("expects inputs of one rank with an axis \(axis) to join on (not the batch axis)", allOf: inputShapes)
+        }
+        var out = inputShapes[0]
+        for s in inputShapes.dropFirst() {
+            for d in 0..<rank where d != a {
+                switch (out[d], s[d]) {
+                case let (x?, y?) where x != y:
+                    throw shapeError("expects inputs whose shapes match except on axis \(axis)", allOf: inputShapes)
+                case (nil, let y): out[d] = y
+                default: break
+                }
+            }
+            out[a] = out[a].flatMap { x in s[a].map { x + $0 } }
+        }
+        return out
+    }
+
+    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Concatenate(axis: axis, name: name) }
+}
