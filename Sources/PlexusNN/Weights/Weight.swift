@@ -23,8 +23,9 @@ public final class Weight: CustomStringConvertible, SymbolicConvertible {
     public let role: Role
     /// Where the weight lives: `conv2d/kernel` for a layer's weight, the name for a free weight.
     public internal(set) var path: String
-    /// The weight this one was copied from by `copy(model)`: its values are taken from there when
-    /// this one materialises.
+    /// The weight this one was copied from by `copy(model)` (or derived from by surgery): its
+    /// values are taken from there when this one materialises, reshaped when the shapes differ
+    /// with the same element count (a Dense kernel becoming a Conv2D kernel).
     public internal(set) var copyOf: Weight?
     /// The storage, `nil` until materialised.
     public private(set) var variable: Variable?
@@ -76,13 +77,15 @@ public final class Weight: CustomStringConvertible, SymbolicConvertible {
     /// Creates the storage if it does not exist yet and returns it.
     ///
     /// The values come from the initializer, drawn with `generator`; a copy made by `copy(model)`
-    /// takes its source's values instead (materialising the source first if needed).
+    /// takes its source's values instead (materialising the source first if needed), reshaped to
+    /// this weight's shape when the source has another shape with the same element count.
     @discardableResult
     public func materialize(using generator: inout RandomGenerator) throws -> Variable {
         if let variable { return variable }
-        let value: Tensor
+        var value: Tensor
         if let source = copyOf {
             value = try source.materialize(using: &generator).value
+            if value.shape != shape { value = try value.reshaped(to: shape) }
         } else {
             value = try initializer.tensor(shape: shape, using: &generator)
         }
