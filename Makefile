@@ -1,11 +1,11 @@
-# Plexus: make run | make test | make bench
+# Plexus: make run | make test | make bench | make transcripts
 # Each target first makes sure the two system libraries (OpenBLAS, GNU readline) are present:
 # installed with apt-get when missing and we are root, otherwise the exact command is printed.
 
 SWIFT ?= swift
 RELEASE = $(SWIFT) build -c release
 
-.PHONY: run test bench build deps clean
+.PHONY: run test transcripts bench build deps clean
 
 deps:
 	@missing=""; \
@@ -30,8 +30,15 @@ run: deps
 	@$(RELEASE) --product plexus >/dev/null || $(RELEASE) --product plexus
 	@$$($(RELEASE) --show-bin-path)/plexus
 
+# swift test does not link executables: build plexus first for the shell tests that run it.
 test: deps
+	$(SWIFT) build --product plexus
 	$(SWIFT) test
+
+# Re-record the expected output (sessions/**/*.out) of every session script, on purpose:
+# check the new output first (git diff sessions/).
+transcripts: deps
+	PLEXUS_RECORD=1 $(SWIFT) test --filter TranscriptTests
 
 bench: deps
 	$(RELEASE) --product plexus-bench

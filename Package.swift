@@ -13,6 +13,9 @@ let package = Package(
         .executable(name: "plexus", targets: ["plexus"]),
         .executable(name: "plexus-bench", targets: ["plexus-bench"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
         .systemLibrary(
             name: "CBLAS",
@@ -27,11 +30,18 @@ let package = Package(
         .target(name: "PlexusTensor", dependencies: ["CBLAS"]),
         .target(name: "PlexusNN", dependencies: ["PlexusTensor"]),
         .target(name: "PlexusLang", dependencies: ["PlexusNN"]),
-        .executableTarget(name: "plexus", dependencies: ["PlexusLang", "CReadline"]),
+        .executableTarget(name: "plexus", dependencies: [
+            "PlexusLang", "CReadline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "plexus-bench", dependencies: ["PlexusNN", "CBLAS"]),
         .testTarget(name: "PlexusTensorTests", dependencies: ["PlexusTensor"]),
         .testTarget(name: "PlexusNNTests", dependencies: ["PlexusNN"]),
         .testTarget(name: "PlexusLangTests", dependencies: ["PlexusLang"]),
+        // Drives the built `plexus` binary through a pseudo-terminal and pipes. `swift test` does
+        // not link executables, so `make test` builds it first; the tests fail with the command
+        // to run when it is missing or older than the sources.
+        .testTarget(name: "PlexusShellTests", dependencies: ["PlexusLang"]),
     ],
     swiftLanguageModes: [.v5]
 )

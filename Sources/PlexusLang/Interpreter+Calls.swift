@@ -33,6 +33,7 @@ extension Interpreter {
 
     /// Calls a user function in a new scope over its closure.
     func callFunction(_ f: Function, _ args: [CallArgument], at span: SourceSpan) throws -> Value {
+        try checkInterrupt(at: span)
         let scope = try enter(f, args, at: span)
         callDepth += 1
         defer { callDepth -= 1 }

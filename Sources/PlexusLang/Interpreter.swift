@@ -79,6 +79,7 @@ public final class Interpreter {
         let sequence = try evaluate(sequenceExpr, in: env)
         var flow = Flow.normal
         try forEachElement(of: sequence, at: sequenceExpr.span) { element in
+            try checkInterrupt(at: stmt.span)
             if case .name(let name, _) = target {
                 env.define(name, element)
             } else {

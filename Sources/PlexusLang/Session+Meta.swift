@@ -77,12 +77,12 @@ extension Session {
             if session.execute(source, echo: true, allowIncomplete: false) == .error { throw AlreadyReported() }
         })
         register(MetaCommand(name: "save", usage: ":save FILE",
-                             help: "Writes the session's successful statements as a script that ':load' replays.") { session, argument, span in
+                             help: "Writes the session's successful statements as a script that ':load' replays. The file is written whole or not at all (a temporary file, then renamed).") { session, argument, span in
             guard !argument.isEmpty else { throw Diagnostic("':save' expects a file name", at: span) }
             let path = NSString(string: argument).expandingTildeInPath
             let text = session.history.map { $0 + "\n" }.joined()
-            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-                throw Diagnostic("cannot write '\(argument)'", at: span)
+            if let reason = writeFileAtomically(Array(text.utf8), toPath: path) {
+                throw Diagnostic("cannot write '\(argument)': \(reason)", at: span)
             }
             let n = session.history.count
             session.write("saved \(n) statement\(n == 1 ? "" : "s") to \(argument)\n")
