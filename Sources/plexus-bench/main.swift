@@ -66,6 +66,8 @@ func run() throws {
         checksum += (g.input?.withUnsafeBufferPointer { $0[0] } ?? 0) + (g.kernel?.withUnsafeBufferPointer { $0[0] } ?? 0)
     }
     report("conv_bwd", ms: bwdMs, flops: 2 * convFlops)
+
+    try runModelWorkloads(using: &gen)
 }
 
 do {

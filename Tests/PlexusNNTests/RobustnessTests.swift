@@ -34,19 +34,19 @@ final class RobustnessTests: XCTestCase {
                        "conv expects as many per-sample kernels as images (batch 4 vs 5), got (4, 8, 8, 1) from img, (5, 3, 3, 1, 2) from kernels")
     }
 
-    func testModelForwardRunsTheGraphAndReportsWhatCannotRunYet() throws {
+    func testModelForwardRunsTheGraphAndChecksItsValues() throws {
         let x = try Input(shape: [3])
         let identity = try Model(inputs: x, outputs: x)
+        let context = ForwardContext(seed: 2)
         let v = Variable(try Tensor.ones([2, 3]))
-        XCTAssertTrue(try identity.forward([v], training: false) === v)
+        XCTAssertTrue(try identity.forward([v], context: context) === v)
         let w = try Weight(name: "w", shape: [3])
         let source = try Model(inputs: [], outputs: [w.symbolic])
-        XCTAssertEqual(message { try source.forward([], training: false) },
-                       "w is not materialised yet; materialise the model's weights before running it")
-        var gen = RandomGenerator(seed: 2)
-        try source.materializeWeights(using: &gen)
-        XCTAssertTrue(try source.forward([], training: false) === w.variable)
-        let m = try Model(inputs: x, outputs: try Dense(units: 2)(x))
-        XCTAssertEqual(message { try m.forward([v], training: false) }, "dense cannot run: forward not available yet for Dense")
+        XCTAssertFalse(w.isMaterialized)
+        XCTAssertTrue(try source.forward([], context: context) === w.variable, "a weight materialises on first use")
+        let m = try Model(inputs: x, outputs: try Dense(units: 2)(x), name: "m")
+        XCTAssertEqual(message { try m.forward([], context: context) }, "m expects 1 input value (input_layer), got 0")
+        XCTAssertEqual(message { try m.forward([Variable(Tensor.ones([2, 4]))], context: context) },
+                       "m expects input input_layer of shape (None, 3), got (2, 4)")
     }
 }

@@ -179,30 +179,27 @@ public final class Model: Layer {
 
     // MARK: - Running
 
-    /// Runs the graph on concrete inputs: each call's layer `forward`s the values of its inputs.
-    /// Weights must be materialised first.
-    override public func forwardAll(_ values: [Variable], training: Bool) throws -> [Variable] {
-        guard values.count == inputs.count else {
-            throw NetworkError(name, "expects \(inputs.count) input value\(inputs.count == 1 ? "" : "s"), got \(values.count)")
-        }
-        var computed: [ObjectIdentifier: Variable] = [:]
-        var nodeOutputs: [ObjectIdentifier: [Variable]] = [:]
-        for (t, v) in zip(inputs, values) { computed[ObjectIdentifier(t)] = v }
-        func value(_ t: SymbolicTensor) throws -> Variable {
-            if let v = computed[ObjectIdentifier(t)] { return v }
-            if let outs = nodeOutputs[ObjectIdentifier(t.node)], t.outputIndex < outs.count { return outs[t.outputIndex] }
-            throw NetworkError(name, "internal: no value for \(t.reference)")
-        }
-        for node in graphNodes {
-            if node.layer is InputLayer { continue }
-            let args = try node.inputs.map(value)
-            nodeOutputs[ObjectIdentifier(node)] = try node.layer.forwardAll(args, training: training)
-        }
-        return try outputs.map(value)
+    private var cachedPlan: ExecutionPlan?
+
+    /// The model compiled for running: call order, value slots, fused activations and unique
+    /// weights, computed on first use and kept (a model's graph never changes after creation).
+    ///
+    /// - Throws: `NetworkError` for an inconsistent graph (not expected: models are checked
+    ///   when made).
+    public func plan() throws -> ExecutionPlan {
+        if let cachedPlan { return cachedPlan }
+        let p = try ExecutionPlan(model: self)
+        cachedPlan = p
+        return p
     }
 
-    override public func forward(_ inputs: [Variable], training: Bool) throws -> Variable {
-        let outs = try forwardAll(inputs, training: training)
+    /// Runs the model's plan on concrete inputs (a nested model runs its own plan).
+    override public func forwardAll(_ values: [Variable], context: ForwardContext) throws -> [Variable] {
+        try plan().run(values, context: context)
+    }
+
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        let outs = try forwardAll(inputs, context: context)
         guard outs.count == 1 else { throw NetworkError(name, "has \(outs.count) outputs; use forwardAll") }
         return outs[0]
     }

@@ -28,7 +28,7 @@ public final class InputLayer: Layer {
     }
 
     /// An input passes its value through.
-    override public func forward(_ inputs: [Variable], training: Bool) throws -> Variable {
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
         guard inputs.count == 1 else { throw NetworkError(name, "expects one value to feed, got \(inputs.count)") }
         return inputs[0]
     }
@@ -74,11 +74,8 @@ public final class WeightSource: Layer {
     override public func freeze() { frozenFlag = true; weight.trainable = false }
     override public func unfreeze() { frozenFlag = false; weight.trainable = true }
 
-    /// The weight's variable; it must have been materialised.
-    override public func forward(_ inputs: [Variable], training: Bool) throws -> Variable {
-        guard let v = weight.variable else {
-            throw NetworkError(name, "is not materialised yet; materialise the model's weights before running it")
-        }
-        return v
+    /// The weight's variable, materialised with the context's generator on first use.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try weight.materialize(using: &context.generator)
     }
 }

@@ -25,6 +25,17 @@ public final class ElementwiseOp: Layer {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try ElementwiseOp(kind, name: name) }
+
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        let a = inputs[0], b = inputs[1]
+        switch kind {
+        case .add: return try a + b
+        case .subtract: return try a - b
+        case .multiply: return try a * b
+        case .divide: return try a / b
+        }
+    }
 }
 
 /// Matrix product with NumPy's `matmul` rules: `(..., n, k) x (..., k, m) -> (..., n, m)`, the
@@ -55,6 +66,39 @@ public final class MatMul: Layer {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try MatMul(name: name) }
+
+    /// NumPy's `matmul` on values: 1-D operands promoted and their axis dropped again, leading
+    /// axes folded into one batch axis for the tensor library's (batched) GEMM, and leading axes
+    /// of different sizes broadcast first (the gradient sums back over them).
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        var a = inputs[0], b = inputs[1]
+        let ra = a.shape.count, rb = b.shape.count
+        guard ra >= 1, rb >= 1 else {
+            throw NetworkError(name, "expects operands of rank 1 or more", received: [.init(shape: []), .init(shape: [])])
+        }
+        if ra == 1 { a = try a.reshape([1, a.shape[0]]) }
+        if rb == 1 { b = try b.reshape([b.shape[0], 1]) }
+        let (m, k) = (a.shape[a.shape.count - 2], a.shape[a.shape.count - 1])
+        let n = b.shape[b.shape.count - 1]
+        var leadA = Array(a.shape.dropLast(2)), leadB = Array(b.shape.dropLast(2))
+        if !leadA.isEmpty, !leadB.isEmpty, leadA != leadB {
+            let lead = try broadcastShapes(leadA, leadB, op: "matmul")
+            if leadA != lead { a = try a + Variable(Tensor.zeros(lead + [m, k])) }
+            if leadB != lead { b = try b + Variable(Tensor.zeros(lead + [b.shape[b.shape.count - 2], n])) }
+            (leadA, leadB) = (lead, lead)
+        }
+        let lead = leadA.isEmpty ? leadB : leadA
+        let batch = lead.reduce(1, *)
+        if leadA.count > 1 { a = try a.reshape([batch, m, k]) }
+        if leadB.count > 1 { b = try b.reshape([batch, b.shape[b.shape.count - 2], n]) }
+        var y = try matmul(a, b)
+        var outShape = lead
+        if ra > 1 { outShape.append(m) }
+        if rb > 1 { outShape.append(n) }
+        if y.shape != outShape { y = try y.reshape(outShape) }
+        return y
+    }
 }
 
 /// Reshape of a whole tensor (Keras's `ops.reshape`; unlike the `Reshape` layer the shape
@@ -95,6 +139,11 @@ public final class ReshapeOp: Layer {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try ReshapeOp(newShape, name: name) }
+
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return try inputs[0].reshape(newShape)
+    }
 }
 
 /// Permutation of all dimensions (NumPy `transpose`); reverses them when `axes` is nil.
@@ -119,6 +168,12 @@ public final class Transpose: Layer {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Transpose(axes: axes, name: name) }
+
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        let x = inputs[0]
+        return try x.permute(axes ?? Array((0..<x.shape.count).reversed()))
+    }
 }
 
 /// Sum or mean over axes (all when `axes` is nil), keeping them as size 1 with `keepdims`.
@@ -158,6 +213,14 @@ public final class Reduction: Layer {
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try Reduction(kind, axes: axes, keepdims: keepdims, name: name)
+    }
+
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        switch kind {
+        case .sum: return try inputs[0].sum(axes: axes, keepDims: keepdims)
+        case .mean: return try inputs[0].mean(axes: axes, keepDims: keepdims)
+        }
     }
 }
 

@@ -26,6 +26,9 @@ public struct Size2D: Equatable, ExpressibleByIntegerLiteral, ExpressibleByArray
         }
     }
 
+    /// The sizes as the tensor library takes them: `(height, width)`.
+    public var pair: (Int, Int) { (height, width) }
+
     /// Two integers as Keras prints a tuple: `(3, 3)`.
     public var description: String { "(\(height), \(width))" }
 

@@ -5,7 +5,7 @@
 /// for one kernel shared by the batch, or `(batch, kh, kw, in_channels, out_channels)` for a
 /// kernel per sample, each sample convolved with its own (what Keras's `K.conv2d` in a `Lambda`
 /// gets wrong for batch > 1). The only weight of its own is the optional bias `(out_channels,)`.
-public final class Conv: Layer {
+public final class Conv: Layer, ActivationFusing {
     public let strides: Size2D
     public let padding: Padding
     public let dilationRate: Size2D
@@ -68,6 +68,25 @@ public final class Conv: Layer {
     override public func weightSpecs(for inputShapes: [[Int?]]) throws -> [WeightSpec] {
         guard useBias, let cout = inputShapes[1].last ?? nil else { return [] }
         return [WeightSpec("bias", [cout], biasInitializer)]
+    }
+
+    /// Convolves the image with the kernel value (one kernel for the batch, or one per sample when
+    /// the kernel has a batch dimension), the bias and activation fused into the same op. The
+    /// kernel's gradient flows on into whatever computed it.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try forward(inputs, context: context, activation: activation)
+    }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable {
+        try checkValueCount(inputs)
+        let x = inputs[0], kernel = inputs[1]
+        let bias = try optionalVariable("bias", context)
+        if Conv.isPerSample(kernelShape: kernel.shape.map { $0 }) {
+            return try fusedConv2dPerSample(x, kernels: kernel, bias: bias, activation: activation, strides: strides.pair,
+                                            padding: padding, dilation: dilationRate.pair)
+        }
+        return try fusedConv2d(x, kernel: kernel, bias: bias, activation: activation, strides: strides.pair,
+                               padding: padding, dilation: dilationRate.pair)
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer {

@@ -43,7 +43,7 @@ let imageInput = "(batch, h, w, channels)"
 /// bias_initializer="zeros")`.
 ///
 /// Weights: `kernel (kh, kw, channels / groups, filters)`, `bias (filters,)`.
-public final class Conv2D: Layer {
+public final class Conv2D: Layer, ActivationFusing {
     public let filters: Int
     public let kernelSize: Size2D
     public let strides: Size2D
@@ -104,6 +104,18 @@ public final class Conv2D: Layer {
         return specs
     }
 
+    /// Convolution, bias and activation as one op (`fusedConv2d`).
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try forward(inputs, context: context, activation: activation)
+    }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable {
+        try checkValueCount(inputs)
+        return try fusedConv2d(inputs[0], kernel: variable("kernel", context), bias: optionalVariable("bias", context),
+                               activation: activation, strides: strides.pair, padding: padding,
+                               dilation: dilationRate.pair, groups: groups)
+    }
+
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try Conv2D(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding, dilationRate: dilationRate,
                    groups: groups, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
@@ -116,7 +128,7 @@ public final class Conv2D: Layer {
 /// bias_initializer="zeros")`: each input channel convolved with its own `depth_multiplier` filters.
 ///
 /// Weights: `depthwise_kernel (kh, kw, channels, depth_multiplier)`, `bias (channels * depth_multiplier,)`.
-public final class DepthwiseConv2D: Layer {
+public final class DepthwiseConv2D: Layer, ActivationFusing {
     public let kernelSize: Size2D
     public let strides: Size2D
     public let padding: Padding
@@ -166,6 +178,20 @@ public final class DepthwiseConv2D: Layer {
         return specs
     }
 
+    /// A grouped convolution with one group per input channel: Keras's kernel
+    /// `(kh, kw, channels, multiplier)` read as `(kh, kw, 1, channels * multiplier)` (no copy), so
+    /// output channel `c * multiplier + j` comes from input channel `c`, as in Keras. Bias and
+    /// activation are fused.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try forward(inputs, context: context, activation: activation)
+    }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable {
+        try checkValueCount(inputs)
+        return try depthwise(inputs[0], kernel: variable("depthwise_kernel", context), bias: optionalVariable("bias", context),
+                             activation: activation, strides: strides, padding: padding, dilation: dilationRate)
+    }
+
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try DepthwiseConv2D(kernelSize: kernelSize, strides: strides, padding: padding, depthMultiplier: depthMultiplier,
                             dilationRate: dilationRate, activation: activation, useBias: useBias,
@@ -179,7 +205,7 @@ public final class DepthwiseConv2D: Layer {
 ///
 /// Weights: `depthwise_kernel (kh, kw, channels, depth_multiplier)`,
 /// `pointwise_kernel (1, 1, channels * depth_multiplier, filters)`, `bias (filters,)`.
-public final class SeparableConv2D: Layer {
+public final class SeparableConv2D: Layer, ActivationFusing {
     public let filters: Int
     public let kernelSize: Size2D
     public let strides: Size2D
@@ -237,6 +263,20 @@ public final class SeparableConv2D: Layer {
         return specs
     }
 
+    /// The depthwise convolution (strides, padding and dilation apply to it), then the 1x1
+    /// pointwise one with the bias and activation fused: two ops.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try forward(inputs, context: context, activation: activation)
+    }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable {
+        try checkValueCount(inputs)
+        let d = try depthwise(inputs[0], kernel: variable("depthwise_kernel", context), bias: nil, activation: .linear,
+                              strides: strides, padding: padding, dilation: dilationRate)
+        return try fusedConv2d(d, kernel: variable("pointwise_kernel", context), bias: optionalVariable("bias", context),
+                               activation: activation)
+    }
+
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try SeparableConv2D(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                             dilationRate: dilationRate, depthMultiplier: depthMultiplier, activation: activation,
@@ -253,7 +293,7 @@ public final class SeparableConv2D: Layer {
 /// Keras), `bias (filters,)`. Output size per axis, Keras's `deconv_output_length`: without
 /// `output_padding`, `n * s + max(k - s, 0)` for "valid" and `n * s` for "same"; with it,
 /// `(n - 1) * s + k - 2 * pad + output_padding` where `pad` is `k / 2` for "same", 0 for "valid".
-public final class Conv2DTranspose: Layer {
+public final class Conv2DTranspose: Layer, ActivationFusing {
     public let filters: Int
     public let kernelSize: Size2D
     public let strides: Size2D
@@ -332,9 +372,67 @@ public final class Conv2DTranspose: Layer {
         return specs
     }
 
+    /// The transposed convolution, bias and activation as one op (`fusedConv2dTranspose`).
+    ///
+    /// Without `output_padding` the tensor library's "valid" / "same" sizes are Keras's. With it,
+    /// the padding is derived as TensorFlow derives it for Keras (the forward convolution of the
+    /// `deconv_output_length`-sized output: `total = (n - 1) * s + k - out`, `before = total / 2`
+    /// for "same", 0 for "valid"); rows the windows do not reach are zeros before the bias.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try forward(inputs, context: context, activation: activation)
+    }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable {
+        try checkValueCount(inputs)
+        let x = inputs[0]
+        var pad = padding
+        var extra = (bottom: 0, right: 0)
+        if let op = outputPadding {
+            guard x.shape.count == 4 else {
+                throw NetworkError(name, "expects 4-D input \(imageInput)", received: [.init(shape: x.shape.map { $0 })])
+            }
+            let h = transposePadding(x.shape[1], kernel: kernelSize.height, stride: strides.height,
+                                     dilation: dilationRate.height, outputPadding: op.height)
+            let w = transposePadding(x.shape[2], kernel: kernelSize.width, stride: strides.width,
+                                     dilation: dilationRate.width, outputPadding: op.width)
+            pad = .explicit(top: h.before, bottom: h.after, left: w.before, right: w.after)
+            extra = (h.extra, w.extra)
+        }
+        return try fusedConv2dTranspose(x, kernel: variable("kernel", context), bias: optionalVariable("bias", context),
+                                        activation: activation, strides: strides.pair, padding: pad,
+                                        dilation: dilationRate.pair, extra: extra)
+    }
+
+    /// Padding before and after along one axis for an explicit `output_padding`, and the rows of
+    /// zeros beyond the last window (when the windows end before the output does).
+    func transposePadding(_ n: Int, kernel: Int, stride: Int, dilation: Int, outputPadding: Int) -> (before: Int, after: Int, extra: Int) {
+        let span = (kernel - 1) * dilation + 1
+        let length = Conv2DTranspose.outputLength(n, kernel: kernel, stride: stride, dilation: dilation,
+                                                  padding: padding, outputPadding: outputPadding)
+        let total = (n - 1) * stride + span - length
+        var before = 0
+        if case .same = padding { before = Swift.max(total, 0) / 2 }
+        let after = total - before
+        return after >= 0 ? (before, after, 0) : (before, 0, -after)
+    }
+
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try Conv2DTranspose(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                             outputPadding: outputPadding, dilationRate: dilationRate, activation: activation,
                             useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer, name: name)
     }
+}
+
+/// A depthwise convolution with Keras's kernel `(kh, kw, channels, multiplier)`, bias and
+/// activation fused: a grouped convolution with one group per channel on the kernel reshaped to
+/// `(kh, kw, 1, channels * multiplier)`.
+func depthwise(_ x: Variable, kernel: Variable, bias: Variable?, activation: ActivationFunction,
+               strides: Size2D, padding: Padding, dilation: Size2D) throws -> Variable {
+    let k = kernel.shape
+    guard k.count == 4, x.shape.count == 4, x.shape[3] == k[2] else {
+        throw TensorError("depthwise_conv2d", "input \(formatShape(x.shape)) does not fit depthwise kernel \(formatShape(k)): the kernel's third dimension must be the input's channels")
+    }
+    let grouped = try kernel.reshape([k[0], k[1], 1, k[2] * k[3]])
+    return try fusedConv2d(x, kernel: grouped, bias: bias, activation: activation, strides: strides.pair,
+                           padding: padding, dilation: dilation.pair, groups: k[2])
 }

@@ -2,7 +2,7 @@
 /// bias_initializer="zeros")`: a linear map of the last axis, for inputs of any rank >= 2.
 ///
 /// Weights: `kernel (input_dim, units)`, `bias (units,)`.
-public final class Dense: Layer {
+public final class Dense: Layer, ActivationFusing {
     public let units: Int
     public let activation: ActivationFunction
     public let useBias: Bool
@@ -41,6 +41,17 @@ public final class Dense: Layer {
         var specs = [WeightSpec("kernel", [inDim, units], kernelInitializer)]
         if useBias { specs.append(WeightSpec("bias", [units], biasInitializer)) }
         return specs
+    }
+
+    /// Kernel, bias and activation as one op (`fusedDense`), over the last axis of any rank.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try forward(inputs, context: context, activation: activation)
+    }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable {
+        try checkValueCount(inputs)
+        return try fusedDense(inputs[0], kernel: variable("kernel", context), bias: optionalVariable("bias", context),
+                              activation: activation)
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer {

@@ -13,6 +13,13 @@ public final class Activation: Layer {
     override public var config: [(key: String, value: String)] { [("activation", activation.description)] }
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] { inputShapes[0] }
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Activation(activation, name: name) }
+
+    /// The function on the value (softmax along the last axis). An execution plan fuses it into
+    /// the convolution or dense layer before it when that layer has no activation of its own.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return try activation.apply(inputs[0])
+    }
 }
 
 /// Keras `ReLU(max_value=None, negative_slope=0.0, threshold=0.0)`: `ReLU(maxValue: 6)` is
@@ -37,6 +44,26 @@ public final class ReLU: Layer {
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] { inputShapes[0] }
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try ReLU(maxValue: maxValue, negativeSlope: negativeSlope, threshold: threshold, name: name)
+    }
+
+    /// The catalogue's function this layer computes, when it is one: `relu` (no arguments),
+    /// `relu6` (`maxValue: 6`), `leaky_relu` (slope 0.2, Keras's function default). A plan can
+    /// fuse those into the layer before.
+    public var equivalentFunction: ActivationFunction? {
+        guard threshold == 0 else { return nil }
+        switch (maxValue, negativeSlope) {
+        case (nil, 0): return .relu
+        case (6?, 0): return .relu6
+        case (nil, 0.2): return .leakyRelu
+        default: return nil
+        }
+    }
+
+    /// Keras's `ReLU` on the value: the plain activations where they match, else one general op.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        if let f = equivalentFunction { return try f.apply(inputs[0]) }
+        return generalRelu(inputs[0], maxValue: maxValue, negativeSlope: negativeSlope, threshold: threshold)
     }
 }
 
@@ -75,6 +102,38 @@ public final class Dropout: Layer {
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try Dropout(rate: rate, noiseShape: noiseShape, seed: seed, name: name)
     }
+
+    /// The layer's own generator when it was given a `seed` (Keras's per-layer `SeedGenerator`:
+    /// repeatable from the seed, a new mask on every call).
+    private var seededGenerator: RandomGenerator?
+
+    /// Inverted dropout in training (kept values scaled by `1 / (1 - rate)`), the value itself in
+    /// inference. The mask has the `noise_shape` when one is given (`None` taking the input's
+    /// size) and is broadcast over the axes where it is 1. It is drawn from the layer's own
+    /// generator when the layer has a seed, from the context's otherwise.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        let x = inputs[0]
+        guard context.training, rate > 0 else { return x }
+        if seededGenerator == nil, let seed { seededGenerator = RandomGenerator(seed: UInt64(bitPattern: Int64(seed))) }
+        func draw(_ body: (inout RandomGenerator) throws -> Variable) rethrows -> Variable {
+            if var g = seededGenerator {
+                defer { seededGenerator = g }
+                return try body(&g)
+            }
+            return try body(&context.generator)
+        }
+        guard let ns = noiseShape else {
+            return try draw { try dropout(x, rate: rate, training: true, generator: &$0) }
+        }
+        guard ns.count == x.shape.count else {
+            throw NetworkError(name, "expects input that its noise_shape \(formatSymbolicShape(ns)) broadcasts to",
+                               received: [.init(shape: x.shape.map { $0 })])
+        }
+        let shape = zip(ns, x.shape).map { n, d in n ?? d }
+        let mask = try draw { try Variable(dropout(Tensor.ones(shape), rate: rate, training: true, generator: &$0)) }
+        return try x * mask
+    }
 }
 
 /// Keras `Rescaling(scale, offset=0.0)`: `x * scale + offset`, e.g. `1 / 255` for pixels.
@@ -91,4 +150,11 @@ public final class Rescaling: Layer {
     override public var config: [(key: String, value: String)] { [("scale", cfg(scale)), ("offset", cfg(offset))] }
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] { inputShapes[0] }
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Rescaling(scale: scale, offset: offset, name: name) }
+
+    /// `x * scale + offset` (the offset op left out when it is 0).
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        let scaled = scale == 1 ? inputs[0] : inputs[0] * scale
+        return offset == 0 ? scaled : scaled + offset
+    }
 }

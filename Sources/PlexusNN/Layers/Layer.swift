@@ -28,8 +28,8 @@ public enum TrainableState: Equatable {
 /// symbolic tensors. No data runs and no weight storage is allocated.
 ///
 /// Subclasses override `computeOutputShape(_:)` (pure shape inference, throwing `NetworkError`
-/// with the shapes), `weightSpecs(for:)`, `config`, `makeUnbuiltCopy(name:)`, and later
-/// `forward(_:training:)`.
+/// with the shapes), `weightSpecs(for:)`, `config`, `makeUnbuiltCopy(name:)` and
+/// `forward(_:context:)`.
 open class Layer: CustomStringConvertible {
     /// Keras's class name, shown in summaries: `Conv2D`, `Dense`, `Functional`.
     public let typeName: String
@@ -133,15 +133,20 @@ open class Layer: CustomStringConvertible {
         throw NetworkError(self.name, "(\(typeName)) cannot be cloned")
     }
 
-    /// Runs the layer on concrete values. Filled in per layer by the execution engine; by
-    /// default it reports that the layer cannot run yet.
-    open func forward(_ inputs: [Variable], training: Bool) throws -> Variable {
-        throw NetworkError(name, "cannot run: forward not available yet for \(typeName)")
+    /// Runs the layer on concrete values (batch dimension first), recording its ops on the tape
+    /// unless gradients are off. Weights materialise on first use with the context's generator.
+    ///
+    /// Subclasses override it; the base class reports that the layer cannot run.
+    ///
+    /// - Throws: `NetworkError` for the wrong number of values or a layer that was never called
+    ///   (so has no weights); `TensorError` from the kernels when the values do not fit.
+    open func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        throw NetworkError(name, "cannot run: no forward pass for \(typeName)")
     }
 
     /// Runs the layer and returns every output (a model may have several).
-    open func forwardAll(_ inputs: [Variable], training: Bool) throws -> [Variable] {
-        [try forward(inputs, training: training)]
+    open func forwardAll(_ inputs: [Variable], context: ForwardContext) throws -> [Variable] {
+        [try forward(inputs, context: context)]
     }
 
     /// Every weight the layer uses: its own, or for a model those of all its layers, each once.
@@ -286,6 +291,35 @@ open class Layer: CustomStringConvertible {
             throw shapeError("needs a known \(what) to create its weights", input: index, shapes)
         }
         return d
+    }
+
+    // MARK: - Helpers for forward passes
+
+    /// Throws unless `inputs` holds as many values as a call takes.
+    public func checkValueCount(_ inputs: [Variable]) throws {
+        guard inputArity.contains(inputs.count) else {
+            let n = inputArity.lowerBound == inputArity.upperBound ? "\(inputArity.lowerBound)" : "at least \(inputArity.lowerBound)"
+            throw NetworkError(name, "expects \(n) input value\(inputArity.upperBound == 1 ? "" : "s"), got \(inputs.count)")
+        }
+    }
+
+    /// The variable of the own weight `weightName`, materialised with the context's generator on
+    /// first use.
+    ///
+    /// - Throws: `NetworkError` when the layer has no such weight (it was never called on a
+    ///   tensor, so its weights were never created).
+    public func variable(_ weightName: String, _ context: ForwardContext) throws -> Variable {
+        guard let w = ownWeights.first(where: { $0.name == weightName }) else {
+            throw NetworkError(name, isBuilt ? "has no weight \"\(weightName)\""
+                                             : "has no weights yet: call it on a tensor first, so that its weights are created for that input's shape")
+        }
+        return try w.materialize(using: &context.generator)
+    }
+
+    /// The variable of the own weight `weightName` if the layer has one (an optional bias).
+    func optionalVariable(_ weightName: String, _ context: ForwardContext) throws -> Variable? {
+        guard ownWeights.contains(where: { $0.name == weightName }) else { return nil }
+        return try variable(weightName, context)
     }
 
     /// An argument error raised at construction: "conv2d: filters must be positive, got 0".

@@ -22,6 +22,22 @@ public class Merge: Layer {
         return [batches.first] + out
     }
 
+    /// Combines the values from the left with `op`, broadcasting. An input of lower rank first
+    /// gets axes of size 1 after its batch axis, as Keras's `Merge.call` expands it, so that
+    /// `(batch, 4)` meets `(batch, 3, 4)` as `(batch, 1, 4)`.
+    func fold(_ inputs: [Variable], _ op: (Variable, Variable) throws -> Variable) throws -> Variable {
+        try checkValueCount(inputs)
+        let rank = inputs.map(\.shape.count).max() ?? 0
+        let aligned = try inputs.map { v -> Variable in
+            let s = v.shape
+            guard s.count < rank, let batch = s.first else { return v }
+            return try v.reshape([batch] + [Int](repeating: 1, count: rank - s.count) + s.dropFirst())
+        }
+        var acc = aligned[0]
+        for v in aligned.dropFirst() { acc = try op(acc, v) }
+        return acc
+    }
+
     /// Keras's `_compute_elemwise_op_output_shape`: aligned from the right, an unknown size on
     /// either side gives unknown, 1 takes the other size, otherwise the sizes must agree.
     static func elementwise(_ a: [Int?], _ b: [Int?]) -> [Int?]? {
@@ -42,6 +58,9 @@ public class Merge: Layer {
 public final class Add: Merge {
     public init(name: String? = nil) throws { try super.init(typeName: "Add", name: name) }
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Add(name: name) }
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try fold(inputs) { try $0 + $1 }
+    }
 }
 
 /// Keras `Subtract()`: the first input minus the second (exactly two).
@@ -49,30 +68,50 @@ public final class Subtract: Merge {
     public init(name: String? = nil) throws { try super.init(typeName: "Subtract", name: name) }
     override public var inputArity: ClosedRange<Int> { 2...2 }
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Subtract(name: name) }
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return try inputs[0] - inputs[1]
+    }
 }
 
 /// Keras `Multiply()`: the elementwise product of its inputs.
 public final class Multiply: Merge {
     public init(name: String? = nil) throws { try super.init(typeName: "Multiply", name: name) }
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Multiply(name: name) }
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try fold(inputs) { try $0 * $1 }
+    }
 }
 
 /// Keras `Average()`: the elementwise mean of its inputs.
 public final class Average: Merge {
     public init(name: String? = nil) throws { try super.init(typeName: "Average", name: name) }
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Average(name: name) }
+    /// The sum of the inputs times `1 / n`.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        let total = try fold(inputs) { try $0 + $1 }
+        return inputs.count == 1 ? total : total * (1 / Float(inputs.count))
+    }
 }
 
 /// Keras `Maximum()`: the elementwise maximum of its inputs.
 public final class Maximum: Merge {
     public init(name: String? = nil) throws { try super.init(typeName: "Maximum", name: name) }
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Maximum(name: name) }
+    /// Pairwise maxima from the left; where values tie the gradient is shared (see `maximum`).
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try fold(inputs) { try maximum($0, $1) }
+    }
 }
 
 /// Keras `Minimum()`: the elementwise minimum of its inputs.
 public final class Minimum: Merge {
     public init(name: String? = nil) throws { try super.init(typeName: "Minimum", name: name) }
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Minimum(name: name) }
+    /// Pairwise minima from the left; where values tie the gradient is shared (see `minimum`).
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try fold(inputs) { try minimum($0, $1) }
+    }
 }
 
 /// Keras `Concatenate(axis=-1)`: joins its inputs along `axis`; all other dimensions must match
@@ -109,4 +148,8 @@ public final class Concatenate: Layer {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Concatenate(axis: axis, name: name) }
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return inputs.count == 1 ? inputs[0] : try concat(inputs, axis: axis)
+    }
 }

@@ -80,6 +80,36 @@ public final class BatchNormalization: Layer {
         copy.inferenceOverride = inferenceOverride
         return copy
     }
+
+    /// Normalises with the batch's statistics and moves the moving ones towards them when the
+    /// context trains and the layer is not in inference mode; with the moving statistics
+    /// otherwise (leaving them alone). Gradients reach gamma and beta either way, and the input
+    /// through the batch statistics in the first case. A feature axis other than the last is
+    /// moved last for the kernel and back.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        let x = inputs[0]
+        guard let a = resolveAxis(axis, rank: x.shape.count), a > 0 else {
+            throw NetworkError(name, "expects an input with a feature axis \(axis) other than the batch axis",
+                               received: [.init(shape: x.shape.map { $0 })])
+        }
+        let c = x.shape[a]
+        let gamma = try optionalVariable("gamma", context) ?? Variable(Tensor.ones([c]))
+        let beta = try optionalVariable("beta", context) ?? Variable(Tensor.zeros([c]))
+        let movingMean = try variable("moving_mean", context), movingVariance = try variable("moving_variance", context)
+        let batchStatistics = context.training && !inferenceMode
+        var mean = movingMean.value, variance = movingVariance.value
+        let perm = moveLast(a, rank: x.shape.count)
+        let input = try perm.map { try x.permute($0) } ?? x
+        var y = try batchNorm(input, gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance,
+                              training: batchStatistics, momentum: momentum, epsilon: epsilon)
+        if let perm { y = try y.permute(inversePermutation(perm)) }
+        if batchStatistics {
+            try movingMean.assign(mean)
+            try movingVariance.assign(variance)
+        }
+        return y
+    }
 }
 
 /// Keras `LayerNormalization(axis=-1, epsilon=0.001, center=True, scale=True)`: normalises each
@@ -138,4 +168,44 @@ public final class LayerNormalization: Layer {
         try LayerNormalization(axis: axis, epsilon: epsilon, center: center, scale: scale,
                                betaInitializer: betaInitializer, gammaInitializer: gammaInitializer, name: name)
     }
+
+    /// Normalises each sample over the axes: they are moved last (if they are not already) and
+    /// merged into one, gamma and beta read flat in the axes' positional order (as Keras reshapes
+    /// them to the broadcast shape), then the result is put back.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        let x = inputs[0]
+        let shape = x.shape
+        let resolved = axis.compactMap { resolveAxis($0, rank: shape.count) }
+        guard resolved.count == axis.count, !resolved.contains(0), Set(resolved).count == resolved.count else {
+            throw NetworkError(name, "expects an input with the normalised axes \(cfg(axis)) (not the batch axis)",
+                               received: [.init(shape: shape.map { $0 })])
+        }
+        let axes = resolved.sorted()
+        let rest = (0..<shape.count).filter { !axes.contains($0) }
+        let perm = rest + axes
+        let moved = perm != Array(0..<shape.count)
+        let inner = axes.reduce(1) { $0 * shape[$1] }
+        var input = moved ? try x.permute(perm) : x
+        let movedShape = input.shape
+        if axes.count > 1 { input = try input.reshape(Array(movedShape.prefix(rest.count)) + [inner]) }
+        let gamma = try optionalVariable("gamma", context)?.reshape([inner]) ?? Variable(Tensor.ones([inner]))
+        let beta = try optionalVariable("beta", context)?.reshape([inner]) ?? Variable(Tensor.zeros([inner]))
+        var y = try layerNorm(input, gamma: gamma, beta: beta, axis: -1, epsilon: epsilon)
+        if axes.count > 1 { y = try y.reshape(movedShape) }
+        if moved { y = try y.permute(inversePermutation(perm)) }
+        return y
+    }
+}
+
+/// The permutation that moves axis `a` of a rank-`rank` tensor last, or `nil` when it is last.
+func moveLast(_ a: Int, rank: Int) -> [Int]? {
+    a == rank - 1 ? nil : (0..<rank).filter { $0 != a } + [a]
+}
+
+/// The permutation that undoes `perm`.
+func inversePermutation(_ perm: [Int]) -> [Int] {
+    var inverse = perm
+    for (i, p) in perm.enumerated() { inverse[p] = i }
+    return inverse
 }

@@ -38,6 +38,11 @@ public final class MaxPooling2D: Pooling2D {
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try MaxPooling2D(poolSize: poolSize, strides: strides, padding: padding, name: name)
     }
+
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return try maxPool2d(inputs[0], poolSize: poolSize.pair, strides: strides.pair, padding: padding)
+    }
 }
 
 /// Keras `AveragePooling2D(pool_size=(2, 2), strides=None, padding="valid")`.
@@ -48,6 +53,12 @@ public final class AveragePooling2D: Pooling2D {
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try AveragePooling2D(poolSize: poolSize, strides: strides, padding: padding, name: name)
+    }
+
+    /// Each window averages the cells it covers (padding not counted, as TensorFlow does).
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return try avgPool2d(inputs[0], poolSize: poolSize.pair, strides: strides.pair, padding: padding)
     }
 }
 
@@ -77,6 +88,11 @@ public final class GlobalAveragePooling2D: GlobalPooling2D {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try GlobalAveragePooling2D(keepdims: keepdims, name: name) }
+
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return try globalAvgPool2d(inputs[0], keepDims: keepdims)
+    }
 }
 
 /// Keras `GlobalMaxPooling2D(keepdims=False)`.
@@ -86,4 +102,9 @@ public final class GlobalMaxPooling2D: GlobalPooling2D {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try GlobalMaxPooling2D(keepdims: keepdims, name: name) }
+
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return try globalMaxPool2d(inputs[0], keepDims: keepdims)
+    }
 }

@@ -10,6 +10,16 @@ public final class Flatten: Layer {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Flatten(name: name) }
+
+    /// A reshape to `(batch, rest)`: no copy.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        let s = inputs[0].shape
+        guard let batch = s.first else {
+            throw NetworkError(name, "expects an input with a batch dimension", received: [.init(shape: [])])
+        }
+        return try inputs[0].reshape([batch, s.dropFirst().reduce(1, *)])
+    }
 }
 
 /// Keras `Reshape(target_shape)`: a new shape for each sample (the batch dimension is kept and
@@ -48,6 +58,15 @@ public final class Reshape: Layer {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Reshape(targetShape: targetShape, name: name) }
+
+    /// A reshape of each sample to the target shape (the batch kept): no copy.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        guard let batch = inputs[0].shape.first else {
+            throw NetworkError(name, "expects an input with a batch dimension", received: [.init(shape: [])])
+        }
+        return try inputs[0].reshape([batch] + targetShape)
+    }
 }
 
 /// Keras `Permute(dims)`: reorders the non-batch dimensions; `dims` counts from 1 (the batch
@@ -75,6 +94,11 @@ public final class Permute: Layer {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Permute(dims: dims, name: name) }
+
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return try inputs[0].permute([0] + dims)
+    }
 }
 
 /// Keras `ZeroPadding2D(padding=(1, 1))`: zeros around height and width. One number pads all
@@ -110,6 +134,11 @@ public final class ZeroPadding2D: Layer {
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try ZeroPadding2D(top: top, bottom: bottom, left: left, right: right, name: name)
     }
+
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return try zeroPadding2d(inputs[0], padding: (top, bottom, left, right))
+    }
 }
 
 /// Keras `UpSampling2D(size=(2, 2), interpolation="nearest")`: repeats rows and columns.
@@ -139,5 +168,15 @@ public final class UpSampling2D: Layer {
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
         try UpSampling2D(size: size, interpolation: interpolation, name: name)
+    }
+
+    /// Nearest-neighbour repetition; bilinear interpolation is not implemented yet and says so.
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        guard interpolation == .nearest else {
+            throw NetworkError(name, "cannot run: interpolation \"bilinear\" is not implemented yet",
+                               hint: "use interpolation \"nearest\"")
+        }
+        return try upsampling2d(inputs[0], size: size.pair)
     }
 }

@@ -1,0 +1,263 @@
+/// A layer whose kernel can apply an activation in the same op (`Dense`, the convolutions,
+/// `Conv`): an execution plan hands it the activation of a standalone `Activation` or `ReLU`
+/// layer that follows it, so `conv2d(64, 3) |> relu` runs as one op like
+/// `conv2d(64, 3, activation: relu)`.
+protocol ActivationFusing: Layer {
+    /// The layer's own activation; only a `linear` one leaves room for a fused one.
+    var activation: ActivationFunction { get }
+    /// The forward pass with `activation` in place of the layer's own.
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable
+}
+
+/// A model compiled for running: its calls in execution order, each reading and writing numbered
+/// value slots, with the weights listed once. Built once per model (`model.plan()`), reused by
+/// every forward pass, training step and prediction.
+///
+/// What is decided once, at compile time:
+/// - the order of the calls (the model's topological `graphNodes`) and, for every call, the slots
+///   of its inputs and outputs: no dictionary lookups by tensor identity while running;
+/// - fusion: a `Dense`, convolution or `Conv` without activation whose only reader is an
+///   `Activation` or plain `ReLU` layer takes that activation into its own op (kernel, bias and
+///   activation in one op with one output buffer); the activation's call becomes an alias;
+/// - liveness: after each call, the slots nothing later reads are dropped, so an inference pass
+///   frees each intermediate tensor as soon as its last reader has run (peak memory is the widest
+///   cut of the graph, not the sum of all activations);
+/// - the unique weights (by identity), materialised with the context's generator on first run.
+///
+/// What is not (yet) reused across steps: the tensors themselves. Every op allocates its output,
+/// and in training the tape (the output variables and what their backward rules saved) holds the
+/// intermediate tensors until the gradients are taken; a tape-based autodiff where each op owns
+/// its result makes preallocated output buffers unsafe to overwrite while a caller still holds a
+/// previous result. The slot table is allocated once per plan and cleared after each run, so a
+/// plan holds no tensors between runs.
+public final class ExecutionPlan: CustomStringConvertible {
+    struct Step {
+        let node: Node
+        let inputs: [Int]
+        let outputs: [Int]
+        /// An activation taken over from the `Activation` layer that reads this call's output.
+        var fusedActivation: ActivationFunction?
+        /// The call's activation was fused into its producer: it passes its input on.
+        var isAlias = false
+        /// Slots whose last reader is this call.
+        var release: [Int] = []
+    }
+
+    /// The name of the model compiled, for errors.
+    public let modelName: String
+    let steps: [Step]
+    let inputSlots: [Int]
+    let outputSlots: [Int]
+    let inputShapes: [[Int?]]
+    let inputNames: [String]
+    /// How many value slots a run uses.
+    public let slotCount: Int
+    /// Every weight the model uses, once, in the model's layer order.
+    public let weights: [Weight]
+    private var slots: [Variable?]
+    private var running = false
+
+    private struct TensorKey: Hashable {
+        let node: ObjectIdentifier
+        let index: Int
+        init(_ t: SymbolicTensor) { node = ObjectIdentifier(t.node); index = t.outputIndex }
+        init(_ n: Node, _ i: Int) { node = ObjectIdentifier(n); index = i }
+    }
+
+    /// Compiles `model`.
+    ///
+    /// - Throws: `NetworkError` if the graph refers to a tensor no call produces (an internal
+    ///   inconsistency: models are checked when they are made).
+    init(model: Model) throws {
+        modelName = model.name
+        inputShapes = model.inputs.map(\.shape)
+        inputNames = model.inputs.map(\.sourceDescription)
+        weights = model.weights
+        var slotOf: [TensorKey: Int] = [:]
+        var count = 0
+        var inputSlots: [Int] = []
+        for t in model.inputs {
+            slotOf[TensorKey(t)] = count
+            inputSlots.append(count)
+            count += 1
+        }
+        var steps: [Step] = []
+        for node in model.graphNodes where !(node.layer is InputLayer) {
+            let ins = try node.inputs.map { t -> Int in
+                guard let s = slotOf[TensorKey(t)] else {
+                    throw NetworkError(model.name, "internal: \(t.reference) is read before it is computed")
+                }
+                return s
+            }
+            let outs = (0..<node.outputShapes.count).map { i -> Int in
+                slotOf[TensorKey(node, i)] = count
+                count += 1
+                return count - 1
+            }
+            steps.append(Step(node: node, inputs: ins, outputs: outs))
+        }
+        let outputSlots = try model.outputs.map { t -> Int in
+            guard let s = slotOf[TensorKey(t)] else { throw NetworkError(model.name, "internal: output \(t.reference) is never computed") }
+            return s
+        }
+        ExecutionPlan.fuseActivations(&steps, outputs: Set(outputSlots))
+        ExecutionPlan.planReleases(&steps, outputs: Set(outputSlots))
+        self.steps = steps
+        self.inputSlots = inputSlots
+        self.outputSlots = outputSlots
+        self.slotCount = count
+        self.slots = [Variable?](repeating: nil, count: count)
+    }
+
+    /// Marks each producer / activation pair that can run as one op.
+    private static func fuseActivations(_ steps: inout [Step], outputs: Set<Int>) {
+        var readers: [Int: [Int]] = [:]
+        for (i, step) in steps.enumerated() {
+            for s in step.inputs { readers[s, default: []].append(i) }
+        }
+        for i in steps.indices {
+            guard let producer = steps[i].node.layer as? ActivationFusing, producer.activation == .linear,
+                  steps[i].fusedActivation == nil, !steps[i].isAlias,
+                  steps[i].outputs.count == 1, !outputs.contains(steps[i].outputs[0]),
+                  let r = readers[steps[i].outputs[0]], r.count == 1 else { continue }
+            let c = r[0]
+            let function: ActivationFunction?
+            switch steps[c].node.layer {
+            case let a as Activation: function = a.activation
+            case let relu as ReLU: function = relu.equivalentFunction
+            default: function = nil
+            }
+            guard let function, steps[c].inputs.count == 1 else { continue }
+            steps[i].fusedActivation = function
+            steps[c].isAlias = true
+        }
+    }
+
+    /// Gives each call the list of slots it is the last reader of (or, for an output nobody
+    /// reads, its producer), never a model output.
+    private static func planReleases(_ steps: inout [Step], outputs: Set<Int>) {
+        var last: [Int: Int] = [:]
+        for (i, step) in steps.enumerated() {
+            for s in step.outputs { last[s] = i }
+            for s in step.inputs { last[s] = i }
+        }
+        for (s, i) in last where !outputs.contains(s) { steps[i].release.append(s) }
+    }
+
+    // MARK: - Running
+
+    /// Runs the model on `inputs` (batch dimension first) and returns its outputs.
+    ///
+    /// The ops are recorded on the tape unless gradients are off (`withoutGradients`), so in
+    /// training `loss(outputs).backward()` reaches every weight the outputs depend on; in
+    /// inference nothing is kept beyond the outputs. Weights without storage materialise first,
+    /// drawn from `context.generator` in the order of `weights`.
+    ///
+    /// - Throws: `NetworkError` when the number of inputs or an input's shape does not fit the
+    ///   model (naming the input and both shapes), or when a layer cannot run on its values.
+    public func run(_ inputs: [Variable], context: ForwardContext) throws -> [Variable] {
+        try checkInputs(inputs.map(\.shape))
+        for w in weights where !w.isMaterialized { try w.materialize(using: &context.generator) }
+        if running {
+            var local = [Variable?](repeating: nil, count: slotCount)
+            return try execute(inputs, context, &local)
+        }
+        running = true
+        defer {
+            running = false
+            for i in slots.indices { slots[i] = nil }
+        }
+        return try execute(inputs, context, &slots)
+    }
+
+    /// Runs the model on concrete tensors (constants for the tape).
+    public func run(inputs: [Tensor], context: ForwardContext) throws -> [Variable] {
+        try run(inputs.map { Variable($0) }, context: context)
+    }
+
+    private func execute(_ inputs: [Variable], _ context: ForwardContext, _ slots: inout [Variable?]) throws -> [Variable] {
+        for (s, v) in zip(inputSlots, inputs) { slots[s] = v }
+        for step in steps {
+            var args: [Variable] = []
+            args.reserveCapacity(step.inputs.count)
+            for s in step.inputs {
+                guard let v = slots[s] else { throw NetworkError(modelName, "internal: a value was released before its last use") }
+                args.append(v)
+            }
+            let outs: [Variable]
+            if step.isAlias {
+                outs = args
+            } else {
+                outs = try call(step, args, context)
+            }
+            guard outs.count == step.outputs.count else {
+                throw NetworkError(step.node.layer.name, "produced \(outs.count) values for \(step.outputs.count) outputs")
+            }
+            for (s, v) in zip(step.outputs, outs) { slots[s] = v }
+            for s in step.release { slots[s] = nil }
+        }
+        return try outputSlots.map { s in
+            guard let v = slots[s] else { throw NetworkError(modelName, "internal: output slot \(s) is empty") }
+            return v
+        }
+    }
+
+    /// One call, with tensor errors turned into errors naming the layer and its input shapes.
+    private func call(_ step: Step, _ args: [Variable], _ context: ForwardContext) throws -> [Variable] {
+        let layer = step.node.layer
+        do {
+            if let f = step.fusedActivation, let fusing = layer as? ActivationFusing {
+                return [try fusing.forward(args, context: context, activation: f)]
+            }
+            return try layer.forwardAll(args, context: context)
+        } catch let e as TensorError {
+            throw NetworkError(layer.name, "cannot run: \(e)", received: args.map { .init(shape: $0.shape.map { $0 }) })
+        } catch var e as NetworkError where layer is Model {
+            e.layer = "\(layer.name)/\(e.layer ?? "")"
+            throw e
+        }
+    }
+
+    /// Throws unless there is one value per model input, each of the input's rank with its known
+    /// sizes.
+    func checkInputs(_ shapes: [[Int]]) throws {
+        guard shapes.count == inputShapes.count else {
+            throw NetworkError(modelName, "expects \(inputShapes.count) input value\(inputShapes.count == 1 ? "" : "s") (\(inputNames.joined(separator: ", "))), got \(shapes.count)")
+        }
+        for (i, (given, expected)) in zip(shapes, inputShapes).enumerated() {
+            let fits = given.count == expected.count && zip(given, expected).allSatisfy { g, e in e == nil || e == g }
+            guard fits else {
+                throw NetworkError(modelName, "expects input \(inputNames[i]) of shape \(formatSymbolicShape(expected))",
+                                   received: [.init(shape: given.map { $0 })])
+            }
+        }
+    }
+
+    // MARK: - Looking inside
+
+    /// The weights a training step updates: parameters that are trainable now.
+    public var trainableWeights: [Weight] { weights.filter(\.trainable) }
+
+    /// The number of calls that run an op of their own (fused activations not counted).
+    public var callCount: Int { steps.filter { !$0.isAlias }.count }
+
+    /// The number of activation layers fused into the call before them.
+    public var fusedActivationCount: Int { steps.filter(\.isAlias).count }
+
+    /// One line per call: `conv2d (Conv2D) + relu: [1] -> [2]`, slots in brackets; fused
+    /// activations show as `(fused into conv2d)`.
+    public var description: String {
+        var lines = ["plan for \(modelName): inputs \(inputSlots) -> outputs \(outputSlots), \(slotCount) slots, \(weights.count) weights"]
+        var producerOf: [Int: String] = [:]
+        for step in steps { for s in step.outputs { producerOf[s] = step.node.layer.name } }
+        for step in steps {
+            let l = step.node.layer
+            var line = "  \(l.name) (\(l.typeName))"
+            if let f = step.fusedActivation { line += " + \(f)" }
+            if step.isAlias, let s = step.inputs.first, let p = producerOf[s] { line += " (fused into \(p))" }
+            line += ": \(step.inputs) -> \(step.outputs)"
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,37 @@
+extension Model {
+    /// One training step: a forward pass in training mode with the tape on, `loss` of the
+    /// outputs, the backward pass, and one `optimizer` update of every trainable weight; returns
+    /// the loss.
+    ///
+    /// Gradients are zeroed before the pass and left on the weights' variables afterwards
+    /// (`weight.variable?.grad`), so they can be inspected (which weights a step reached, and
+    /// how strongly). Frozen weights get no gradient and are not updated; BatchNormalization
+    /// layers move their moving statistics (unless in inference mode).
+    ///
+    /// ```swift
+    /// let loss = try model.trainStep(inputs: [x], context: context, optimizer: adam) { outs in
+    ///     try mseLoss(outs[0], y)
+    /// }
+    /// ```
+    /// - Throws: `NetworkError` when gradients are switched off (inside `withoutGradients`) or the
+    ///   loss is not a single number; the errors of `plan().run` and of the optimiser (for
+    ///   instance when no gradient reached any trainable weight).
+    @discardableResult
+    public func trainStep(inputs: [Tensor], context: ForwardContext, optimizer: Optimizer,
+                          loss: ([Variable]) throws -> Variable) throws -> Float {
+        guard GradMode.isEnabled else {
+            throw NetworkError(name, "cannot train with gradients switched off (inside withoutGradients)")
+        }
+        let plan = try plan()
+        for w in plan.weights { w.variable?.zeroGrad() }
+        let outputs = try context.with(training: true) { try plan.run(inputs: inputs, context: context) }
+        let l = try loss(outputs)
+        guard let value = l.value.scalarValue else {
+            throw NetworkError(name, "needs a loss that is one number, got shape \(formatShape(l.shape))")
+        }
+        try l.backward()
+        let parameters = plan.trainableWeights.compactMap(\.variable)
+        if !parameters.isEmpty { try optimizer.update(parameters) }
+        return value
+    }
+}
