@@ -228,6 +228,9 @@ public final class Builtin {
     /// A line (or a few) of Plexus showing a call and its result.
     public let example: String
     public let implementation: BuiltinImplementation
+    /// What the bare name evaluates to when it is not a function value: activations are values
+    /// (`activation: relu`, `x |> relu`) that are also documented and called as builtins.
+    public internal(set) var value: Value?
 
     public init(name: String, aliases: [String] = [], category: String, signature: Signature, help: String,
                 example: String, implementation: @escaping BuiltinImplementation) {
@@ -242,6 +245,16 @@ public final class Builtin {
 
     /// `len(x)`.
     public var signatureText: String { signature.display(name: name) }
+
+    /// The signature without its keyword arguments, for the `:help` listing:
+    /// `conv2d(filters, kernel_size, ...)`; `:help conv2d` shows them all.
+    public var shortSignatureText: String {
+        let s = signature
+        var parts = s.positional.map { $0.isRequired ? $0.name : "[\($0.name)]" }
+        if let v = s.variadic { parts.append("\(v.name)...") }
+        if !s.keywords.isEmpty { parts.append("...") }
+        return "\(name)(\(parts.joined(separator: ", ")))"
+    }
 
     /// The first sentence of the help text, for the `:help` listing.
     public var summary: String {
@@ -278,10 +291,12 @@ public final class BuiltinRegistry {
     /// Every name a builtin answers to, aliases included.
     public var names: [String] { Array(byName.keys) }
 
-    /// The registry with the generic builtins (`print`, `len`, `range`, `str`, `min`, `max`, `abs`).
+    /// The registry with the generic builtins (`print`, `len`, `range`, `str`, `min`, `max`, `abs`)
+    /// and the network builtins (layers, tensors, models, data, optimisers).
     public static func standard() -> BuiltinRegistry {
         let registry = BuiltinRegistry()
         registry.registerCoreBuiltins()
+        registry.registerNetworkBuiltins()
         return registry
     }
 }

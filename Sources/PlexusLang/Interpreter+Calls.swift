@@ -1,12 +1,17 @@
 extension Interpreter {
-    /// Calls a value with evaluated arguments: a builtin, a user function, and (later) a layer or a
-    /// model. `x |> f` arrives here as `f(x)` with `piped` set, for a clearer message.
+    /// Calls a value with evaluated arguments: a builtin, a user function, a layer, a model or an
+    /// activation (`Interpreter+Network.swift`). `x |> f` arrives here as `f(x)` with `piped` set,
+    /// for a clearer message.
     public func call(_ callee: Value, _ args: [CallArgument], at span: SourceSpan, calleeSpan: SourceSpan,
                      piped: Bool = false) throws -> Value {
         switch callee {
-        case .builtin(let b): return try callBuiltin(b, args, at: span)
+        case .builtin(let b):
+            if piped, let v = try pipeIntoLayerBuiltin(b, args, at: span, calleeSpan: calleeSpan) { return v }
+            return try callBuiltin(b, args, at: span)
         case .function(let f): return try callFunction(f, args, at: span)
-        default: throw notCallable(callee, at: calleeSpan, piped: piped)
+        default:
+            if let v = try callNetworkValue(callee, args, at: span, calleeSpan: calleeSpan, piped: piped) { return v }
+            throw notCallable(callee, at: calleeSpan, piped: piped)
         }
     }
 
@@ -18,7 +23,7 @@ extension Interpreter {
             throw d
         } catch {
             // Errors of the libraries below (TensorError...) already name the operation and shapes.
-            throw Diagnostic("\(error)", at: span)
+            throw diagnostic(for: error, at: span)
         }
     }
 

@@ -37,8 +37,9 @@ extension Interpreter {
         switch expr.kind {
         case .unary(.negate, let operand):
             let v = try evaluate(operand, in: env)
-            guard case .number(let d) = v else { throw cannotNegate(v, at: expr.span) }
-            return .number(-d)
+            if case .number(let d) = v { return .number(-d) }
+            if let negated = try networkNegate(v, at: expr.span) { return negated }
+            throw cannotNegate(v, at: expr.span)
         case .not(let operand):
             return .bool(!(try condition(operand, in: env, what: "the operand of 'not'")))
         default: return .nothing // invariant: evaluate dispatches only prefix operators here
@@ -112,7 +113,7 @@ extension Interpreter {
 
     /// A name not bound in any scope: a builtin, or an error with a suggestion.
     func builtinOrUnknown(_ name: String, in env: Environment, at span: SourceSpan) throws -> Value {
-        if let b = builtins.lookup(name) { return .builtin(b) }
+        if let b = builtins.lookup(name) { return b.value ?? .builtin(b) }
         throw unknownName(name, in: env, at: span)
     }
 
@@ -125,12 +126,11 @@ extension Interpreter {
         return Diagnostic("unknown name '\(name)'", at: span, suggestion: "':vars' lists your variables, ':help' the builtins")
     }
 
-    /// `base.name`. The basic values have no members; layers and models add theirs here.
+    /// `base.name`. The basic values have no members; the network values have theirs in
+    /// `Value+Members.swift`.
     func member(_ base: Value, _ name: String, at span: SourceSpan) throws -> Value {
-        switch base {
-        default:
-            throw Diagnostic("\(base.kindName) has no member '\(name)'", at: span)
-        }
+        if let v = try networkMember(base, name, at: span) { return v }
+        throw Diagnostic("\(base.kindName) has no member '\(name)'", at: span)
     }
 
     /// `base[i]` with an integer (negative counts from the end) or `base[a..b]` with a range (each
@@ -150,6 +150,7 @@ extension Interpreter {
             count = chars.count
             element = { .string(String(chars[$0])) }
         default:
+            if let v = try networkIndex(base, index, at: span, indexSpan: indexSpan) { return v }
             throw Diagnostic("\(base.kindName) cannot be indexed", at: span)
         }
         func resolve(_ i: Int) throws -> Int {

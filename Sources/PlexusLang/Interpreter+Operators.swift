@@ -1,8 +1,8 @@
 import Foundation
 
 extension Interpreter {
-    /// The binary operators on the basic values. Later value kinds (tensors) add their cases before
-    /// the `default`.
+    /// The binary operators on the basic values; tensors, symbolic tensors and weights are handled
+    /// by `networkBinary` (`TensorAlgebra.swift`) before the `default` reports "cannot apply".
     func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, at span: SourceSpan, leftSpan: SourceSpan,
                 rightSpan: SourceSpan) throws -> Value {
         switch op {
@@ -25,6 +25,7 @@ extension Interpreter {
             let n = try repeatCount(a, b, unit: xs.count, at: span)
             return .list(Array([[Value]](repeating: xs, count: n).joined()))
         default:
+            if let v = try networkBinary(op, a, b, at: span, rightSpan: rightSpan) { return v }
             var suggestion: String?
             if op == .add, case .string = a, case .number = b { suggestion = "convert the number with str(...)" }
             if op == .add, case .number = a, case .string = b { suggestion = "convert the number with str(...)" }

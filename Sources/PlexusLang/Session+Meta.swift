@@ -94,7 +94,7 @@ extension Session {
         let builtins = interpreter.builtins.all
         var categories: [String] = []
         for b in builtins where !categories.contains(b.category) { categories.append(b.category) }
-        let width = min(34, (builtins.map(\.signatureText.count) + metaCommands.values.map(\.usage.count)).max() ?? 0)
+        let width = min(34, (builtins.map(\.shortSignatureText.count) + metaCommands.values.map(\.usage.count)).max() ?? 0)
         func row(_ left: String, _ right: String) -> String {
             "  " + left.padding(toLength: max(width, left.count), withPad: " ", startingAt: 0) + "  " + right + "\n"
         }
@@ -102,7 +102,7 @@ extension Session {
         for category in categories {
             out += "Builtins (\(category)):\n"
             for b in builtins.filter({ $0.category == category }).sorted(by: { $0.name < $1.name }) {
-                out += row(b.signatureText, b.summary)
+                out += row(b.shortSignatureText, b.summary)
             }
         }
         out += "Commands:\n"

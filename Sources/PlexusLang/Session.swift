@@ -42,6 +42,9 @@ public final class Session {
     /// The seed of the random generator at start and after `:reset`, and the current one (`:seed`).
     public let initialSeed: UInt64
     public internal(set) var seed: UInt64
+    /// The automatic layer names of this session (`dense`, `dense_1`, ...): current while the
+    /// session runs, replaced by `:reset`, so a replayed script names its layers as it did.
+    public internal(set) var names = NameScope()
 
     let writeOutput: (String) -> Void
     let writeError: (String) -> Void
@@ -99,7 +102,7 @@ public final class Session {
             diagnostics = []
             quitRequested = false
         }
-        let status = execute(source, echo: echo, allowIncomplete: allowIncomplete)
+        let status = NameScope.with(names) { execute(source, echo: echo, allowIncomplete: allowIncomplete) }
         return RunResult(status: status, diagnostics: diagnostics, output: transcript)
     }
 
@@ -115,7 +118,8 @@ public final class Session {
                               length: pathSource.bytes.count)
         let status: Status
         do {
-            status = execute(try readScript(path, at: span), echo: echo, allowIncomplete: false)
+            let source = try readScript(path, at: span)
+            status = NameScope.with(names) { execute(source, echo: echo, allowIncomplete: false) }
         } catch let d as Diagnostic {
             report(d)
             status = .error
@@ -207,10 +211,13 @@ public final class Session {
         }
     }
 
-    /// Forgets every variable and the statement record, and re-seeds the random generator.
+    /// Forgets every variable and the statement record, starts a new naming scope (the next
+    /// `dense(...)` is `dense` again) and re-seeds the random generator.
     public func reset() {
         interpreter.globals.values = [:]
         history = []
+        names = NameScope()
+        NameScope.current = names
         setSeed(initialSeed)
     }
 

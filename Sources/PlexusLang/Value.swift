@@ -1,7 +1,8 @@
 /// A value of the Plexus language.
 ///
-/// Adding a case (layer, model, symbolic tensor, tensor, weight, dataset, optimizer): add it here and
-/// extend the four exhaustive switches in this file (`kindName`, `repr`, `description`, `==`).
+/// Adding a case: add it here and extend the four exhaustive switches in this file (`kindName`,
+/// `repr`, `description`, `==`). The network values (layers, models, symbolic tensors, weights,
+/// tensors, datasets, optimisers, activations) print and compare through `Value+Network.swift`.
 /// Everything else in the interpreter switches with a `default` that reports "cannot ... a <kind>",
 /// so a new case compiles at once and gains behaviour where you add it:
 /// calls in `Interpreter.call(_:_:at:)`, `.name` in `Interpreter.member(_:_:at:)`, `[i]` in
@@ -22,6 +23,20 @@ public enum Value {
     /// A `def` with the scope it closes over.
     case function(Function)
     case builtin(Builtin)
+    /// A layer that is not a model (`dense(10)`); calling it on symbolic tensors applies it.
+    case layer(Layer)
+    /// A functional model: a layer too, kept apart because it has members of its own.
+    case model(Model)
+    /// A graph node: a shape (batch first, `none` where unknown) and the call that produced it.
+    case symbolic(SymbolicTensor)
+    /// A weight: a parameter tensor with identity, shape and trainability, storage on demand.
+    case weight(Weight)
+    /// A concrete tensor of values (`zeros(2, 3)`, `npy(path)`).
+    case tensor(Tensor)
+    case dataset(Dataset)
+    case optimizer(Optimizer)
+    /// An activation function (`relu`): a layer argument, applied by calling it.
+    case activation(ActivationFunction)
 
     /// The kind's name in messages: "a number", "a list".
     public var kindName: String {
@@ -35,6 +50,7 @@ public enum Value {
         case .range: return "a range"
         case .function: return "a function"
         case .builtin: return "a builtin function"
+        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .activation: return networkKindName
         }
     }
 
@@ -42,7 +58,9 @@ public enum Value {
     public var repr: String {
         switch self {
         case .string(let s): return Value.quote(s)
-        case .number, .bool, .nothing, .list, .tuple, .range, .function, .builtin: return description
+        case .number, .bool, .nothing, .list, .tuple, .range, .function, .builtin,
+             .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .activation:
+            return description
         }
     }
 
@@ -53,13 +71,14 @@ public enum Value {
         case .string(let s): return s
         case .bool(let b): return b ? "true" : "false"
         case .nothing: return "none"
-        case .list(let items): return "[" + items.map(\.repr).joined(separator: ", ") + "]"
+        case .list(let items): return "[" + items.map(\.nestedRepr).joined(separator: ", ") + "]"
         case .tuple(let items):
-            if items.count == 1 { return "(" + items[0].repr + ",)" }
-            return "(" + items.map(\.repr).joined(separator: ", ") + ")"
+            if items.count == 1 { return "(" + items[0].nestedRepr + ",)" }
+            return "(" + items.map(\.nestedRepr).joined(separator: ", ") + ")"
         case .range(let r): return r.description
         case .function(let f): return f.description
         case .builtin(let b): return "<builtin \(b.name)>"
+        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .activation: return networkDescription
         }
     }
 
@@ -116,6 +135,9 @@ extension Value: Equatable {
         case (.range(let x), .range(let y)): return x == y
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
+        case (.layer, _), (.model, _), (.symbolic, _), (.weight, _), (.tensor, _), (.dataset, _), (.optimizer, _),
+             (.activation, _):
+            return Value.networkEqual(a, b)
         case (.number, _), (.string, _), (.bool, _), (.nothing, _), (.list, _), (.tuple, _), (.range, _),
              (.function, _), (.builtin, _):
             return false

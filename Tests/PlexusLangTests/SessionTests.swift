@@ -129,7 +129,7 @@ extension SessionTests {
         let t = Transcript()
         t.run("presets = 1")
         XCTAssertEqual(t.session.completionCandidates(prefix: "pr"), ["presets", "print"])
-        XCTAssertEqual(t.session.completionCandidates(prefix: "re"), ["return"])
+        XCTAssertEqual(t.session.completionCandidates(prefix: "ret"), ["return"])
         XCTAssertEqual(t.session.completionCandidates(prefix: ":s"), [":save", ":seed"])
     }
 }

@@ -1,0 +1,68 @@
+// Data sets. Everything random draws from the session's one generator (`Interpreter.random`,
+// re-seeded by `:seed N`), so a replayed session gets the same data.
+
+extension BuiltinRegistry {
+    func registerDataBuiltins() {
+        register("digits", category: BuiltinCategory.data, signature: Signature(),
+                 help: "The bundled handwritten digits (UCI, CC BY 4.0): 1,797 images of 8x8 pixels scaled to 0..1 as input `images` (8, 8, 1), the digit 0..9 as target.",
+                 example: "data = digits()    # Dataset(1797 samples: images (8, 8, 1) -> target ())") { args, _ in
+            .dataset(try args.attempt { try digits() })
+        }
+        register("csv", category: BuiltinCategory.data,
+                 signature: Signature(positional: [Param("path", .string), Param("label", .string)]),
+                 help: "A numeric CSV file with a header line: the column named `label` is the target, the other columns (in file order) the input `features`. Errors name the line and column of a bad value.",
+                 example: "iris = csv(\"iris.csv\", label: \"species\")") { args, _ in
+            let path = try args.string("path"), label = try args.string("label")
+            return .dataset(try args.attempt { try csv(path, label: label) })
+        }
+        register("idx", category: BuiltinCategory.data,
+                 signature: Signature(positional: [Param("images", .string), Param("labels", .string)]),
+                 help: "MNIST's IDX files: images (scaled to 0..1 when stored as bytes) as input `images` (h, w, 1), labels as target.",
+                 example: "mnist = idx(\"train-images-idx3-ubyte\", \"train-labels-idx1-ubyte\")") { args, _ in
+            let images = try args.string("images"), labels = try args.string("labels")
+            return .dataset(try args.attempt { try idx(images: images, labels: labels) })
+        }
+        register("npy", category: BuiltinCategory.data, signature: Signature(positional: [Param("path", .string)]),
+                 help: "A NumPy .npy file (C order; float, integer and bool types) as a tensor of values.",
+                 example: "basis = npy(\"basis.npy\")") { args, _ in
+            let path = try args.string("path")
+            return .tensor(try args.attempt { try npy(path) })
+        }
+        register("split", category: BuiltinCategory.data,
+                 signature: Signature(positional: [Param("data", .dataset), Param("fraction", .number)],
+                                      keywords: [Param("shuffle", .bool, default: .bool(false))]),
+                 help: "Splits a dataset into (train, test): the first `fraction` of the samples (rounded down) and the rest, in order; with shuffle: true, in an order drawn from the session's generator.",
+                 example: "train, test = split(digits(), 0.8)    # 1437 and 360 samples") { args, interpreter in
+            let data = try args.dataset("data"), fraction = try args.number("fraction")
+            let parts = try args.attempt {
+                try args.bool("shuffle") ? try data.split(fraction, using: &interpreter.random) : try data.split(fraction)
+            }
+            return .tuple([.dataset(parts.train), .dataset(parts.test)])
+        }
+        register("pairs", category: BuiltinCategory.data,
+                 signature: Signature(positional: [Param("data", .dataset)],
+                                      keywords: [Param("n", .optional(.integer), default: .nothing)]),
+                 help: "Same/different pairs for siamese training: inputs `left` and `right` shaped like one sample of `data`, target 1 when both have the same label and 0 otherwise, alternating (balanced). n pairs, as many as `data` has samples by default.",
+                 example: "train = pairs(digits(), n: 2000)    # Dataset(2000 samples: left (8, 8, 1), right (8, 8, 1) -> target ())") { args, interpreter in
+            let data = try args.dataset("data"), n = try args.optionalInt("n")
+            // Two samples per pair must fit in memory: refuse before any bookkeeping is allocated.
+            let perSample = data.inputs.first.map { $0.count / max(1, data.count) } ?? 1
+            try args.attempt { try checkShape([max(0, n ?? data.count), 2, max(1, perSample)], op: "pairs") }
+            return .dataset(try args.attempt { try pairs(data, n: n, using: &interpreter.random) })
+        }
+        register("template_matching", category: BuiltinCategory.data,
+                 signature: Signature(positional: [Param("n", .integer)],
+                                      keywords: [Param("size", .integer, default: .number(32)),
+                                                 Param("template", .integer, default: .number(5)),
+                                                 Param("fixed_template", .bool, default: .bool(false))]),
+                 help: "A synthetic task for hypernetworks: `image` (size, size, 1) of noise with a template pasted somewhere, the `template` (template, template, 1) itself (new for every sample unless fixed_template), and as target a (size, size, 1) map that is 1 at the template's centre.",
+                 example: "data = template_matching(n: 256, size: 32, template: 5)") { args, interpreter in
+            let n = try args.int("n"), size = try args.int("size"), t = try args.int("template")
+            let fixed = try args.bool("fixed_template")
+            guard size >= 1, size <= 4096 else { throw args.error("size must be between 1 and 4096, got \(size)", at: "size") }
+            return .dataset(try args.attempt {
+                try templateMatching(n: n, size: size, templateSize: t, fixedTemplate: fixed, using: &interpreter.random)
+            })
+        }
+    }
+}

@@ -1,0 +1,373 @@
+// The layer builtins of the catalogue with Keras's snake_case argument names and defaults: each
+// returns a layer, which applies when called on symbolic tensors (`x |> dense(10)`); the same layer
+// called again shares its weights.
+
+/// The `:help` sections of the network builtins.
+enum BuiltinCategory {
+    static let layers = "layers"
+    static let activations = "activations"
+    static let merges = "merges"
+    static let tensors = "tensors"
+    static let models = "models"
+    static let data = "data"
+    static let optimizers = "optimizers"
+}
+
+let activationParam = Param("activation", .optional(.activationFunction), default: .nothing)
+private let useBiasParam = Param("use_bias", .bool, default: .bool(true))
+private let stridesParam = Param("strides", .size2D, default: .number(1))
+let paddingParam = Param("padding", .choice(["valid", "same"]), default: .string("valid"))
+private let dilationParam = Param("dilation_rate", .size2D, default: .number(1))
+private func initializerParam(_ name: String, _ keras: String) -> Param {
+    Param(name, .initializer, default: .string(keras))
+}
+
+extension BuiltinRegistry {
+    /// Every network builtin: layers, activations, merges, tensors, models, data, optimisers.
+    func registerNetworkBuiltins() {
+        registerLayerBuiltins()
+        registerActivationBuiltins()
+        registerMergeBuiltins()
+        registerTensorBuiltins()
+        registerModelBuiltins()
+        registerDataBuiltins()
+        registerOptimizerBuiltins()
+    }
+
+    /// Registers a layer constructor: `name:` is added to its keywords, `make` builds the layer
+    /// from the checked arguments, and library errors point at the argument they name.
+    func registerLayer(_ name: String, aliases: [String] = [], typeName: String, positional: [Param] = [],
+                       variadic: Param? = nil, keywords: [Param] = [], help: String, example: String,
+                       _ make: @escaping (Arguments, String?) throws -> Layer) {
+        register(name, aliases: aliases, category: BuiltinCategory.layers,
+                 signature: Signature(positional: positional, variadic: variadic, keywords: keywords + [nameParam]),
+                 help: help, example: example) { args, _ in
+            let layerName = try args.optionalString("name")
+            return Value.wrap(try args.attempt(typeName: typeName) { try make(args, layerName) })
+        }
+    }
+
+    func registerLayerBuiltins() {
+        register("input", category: BuiltinCategory.layers,
+                 signature: Signature(variadic: Param("shape", .oneOf([.dimension, .list, .tuple])),
+                                      keywords: [Param("batch_size", .optional(.integer), default: .nothing), nameParam]),
+                 help: "A symbolic input of the given shape, without the batch dimension, which is implicit (None): Keras's Input(shape=...). Sizes are integers, or none where unknown; the shape may also be one list. Layers applied to it build a graph; model(...) turns the graph into a model.",
+                 example: "x = input(28, 28, 1)    # <tensor (None, 28, 28, 1) from input_layer (InputLayer)>\nv = input(none, 3, name: \"points\")") { args, _ in
+            let shape = try args.shapeArguments("input sizes", allowUnknown: true)
+            let batch = try args.optionalInt("batch_size")
+            let name = try args.optionalString("name")
+            return .symbolic(try args.attempt(typeName: "InputLayer") { try Input(shape: shape, batchSize: batch, name: name) })
+        }
+
+        registerLayer("dense", typeName: "Dense", positional: [Param("units", .integer)],
+                      keywords: [activationParam, useBiasParam, initializerParam("kernel_initializer", "glorot_uniform"),
+                                 initializerParam("bias_initializer", "zeros")],
+                      help: "A fully connected layer (Keras Dense): a linear map of the last axis to `units` values, plus a bias, then the activation. Weights: kernel (input_dim, units) and bias (units,).",
+                      example: "h = x |> flatten() |> dense(128, activation: relu)\ny = h |> dense(10, activation: \"softmax\")") { args, name in
+            try Dense(units: args.int("units"), activation: args.activation("activation"), useBias: args.bool("use_bias"),
+                      kernelInitializer: args.initializer("kernel_initializer"),
+                      biasInitializer: args.initializer("bias_initializer"), name: name)
+        }
+
+        registerLayer("conv2d", typeName: "Conv2D", positional: [Param("filters", .integer), Param("kernel_size", .size2D)],
+                      keywords: [stridesParam, paddingParam, dilationParam, Param("groups", .integer, default: .number(1)),
+                                 activationParam, useBiasParam, initializerParam("kernel_initializer", "glorot_uniform"),
+                                 initializerParam("bias_initializer", "zeros")],
+                      help: "A 2-D convolution over (batch, height, width, channels) inputs (Keras Conv2D). Sizes take one integer or two: kernel_size 3 or (3, 5). Weights: kernel (kh, kw, channels / groups, filters) and bias (filters,).",
+                      example: "h = x |> conv2d(32, 3, padding: \"same\", activation: relu)    # (None, 28, 28, 32)") { args, name in
+            try Conv2D(filters: args.int("filters"), kernelSize: args.size2D("kernel_size"), strides: args.size2D("strides"),
+                       padding: args.padding("padding"), dilationRate: args.size2D("dilation_rate"), groups: args.int("groups"),
+                       activation: args.activation("activation"), useBias: args.bool("use_bias"),
+                       kernelInitializer: args.initializer("kernel_initializer"),
+                       biasInitializer: args.initializer("bias_initializer"), name: name)
+        }
+
+        registerLayer("depthwise_conv2d", typeName: "DepthwiseConv2D", positional: [Param("kernel_size", .size2D)],
+                      keywords: [stridesParam, paddingParam, Param("depth_multiplier", .integer, default: .number(1)),
+                                 dilationParam, activationParam, useBiasParam,
+                                 initializerParam("depthwise_initializer", "glorot_uniform"),
+                                 initializerParam("bias_initializer", "zeros")],
+                      help: "A depthwise 2-D convolution (Keras DepthwiseConv2D): each input channel convolved with its own depth_multiplier filters. Weights: depthwise_kernel (kh, kw, channels, depth_multiplier) and bias.",
+                      example: "h = x |> depthwise_conv2d(3, padding: \"same\")") { args, name in
+            try DepthwiseConv2D(kernelSize: args.size2D("kernel_size"), strides: args.size2D("strides"),
+                                padding: args.padding("padding"), depthMultiplier: args.int("depth_multiplier"),
+                                dilationRate: args.size2D("dilation_rate"), activation: args.activation("activation"),
+                                useBias: args.bool("use_bias"), depthwiseInitializer: args.initializer("depthwise_initializer"),
+                                biasInitializer: args.initializer("bias_initializer"), name: name)
+        }
+
+        registerLayer("separable_conv2d", typeName: "SeparableConv2D",
+                      positional: [Param("filters", .integer), Param("kernel_size", .size2D)],
+                      keywords: [stridesParam, paddingParam, dilationParam, Param("depth_multiplier", .integer, default: .number(1)),
+                                 activationParam, useBiasParam, initializerParam("depthwise_initializer", "glorot_uniform"),
+                                 initializerParam("pointwise_initializer", "glorot_uniform"),
+                                 initializerParam("bias_initializer", "zeros")],
+                      help: "A depthwise convolution followed by a 1x1 pointwise one (Keras SeparableConv2D): far fewer weights than conv2d for the same output.",
+                      example: "h = x |> separable_conv2d(64, 3, padding: \"same\", activation: relu)") { args, name in
+            try SeparableConv2D(filters: args.int("filters"), kernelSize: args.size2D("kernel_size"),
+                                strides: args.size2D("strides"), padding: args.padding("padding"),
+                                dilationRate: args.size2D("dilation_rate"), depthMultiplier: args.int("depth_multiplier"),
+                                activation: args.activation("activation"), useBias: args.bool("use_bias"),
+                                depthwiseInitializer: args.initializer("depthwise_initializer"),
+                                pointwiseInitializer: args.initializer("pointwise_initializer"),
+                                biasInitializer: args.initializer("bias_initializer"), name: name)
+        }
+
+        registerLayer("conv2d_transpose", typeName: "Conv2DTranspose",
+                      positional: [Param("filters", .integer), Param("kernel_size", .size2D)],
+                      keywords: [stridesParam, paddingParam, Param("output_padding", .optional(.size2D), default: .nothing),
+                                 dilationParam, activationParam, useBiasParam,
+                                 initializerParam("kernel_initializer", "glorot_uniform"),
+                                 initializerParam("bias_initializer", "zeros")],
+                      help: "A transposed convolution (Keras Conv2DTranspose), which upsamples by its strides: (None, 7, 7, c) with strides 2 and padding \"same\" gives (None, 14, 14, filters). Weights: kernel (kh, kw, filters, channels) and bias.",
+                      example: "up = h |> conv2d_transpose(32, 3, strides: 2, padding: \"same\")") { args, name in
+            try Conv2DTranspose(filters: args.int("filters"), kernelSize: args.size2D("kernel_size"),
+                                strides: args.size2D("strides"), padding: args.padding("padding"),
+                                outputPadding: args.optionalSize2D("output_padding"),
+                                dilationRate: args.size2D("dilation_rate"), activation: args.activation("activation"),
+                                useBias: args.bool("use_bias"), kernelInitializer: args.initializer("kernel_initializer"),
+                                biasInitializer: args.initializer("bias_initializer"), name: name)
+        }
+
+        let poolKeywords = [Param("strides", .optional(.size2D), default: .nothing), paddingParam]
+        registerLayer("maxpool", typeName: "MaxPooling2D",
+                      positional: [Param("pool_size", .size2D, default: .number(2))], keywords: poolKeywords,
+                      help: "Max pooling over height and width (Keras MaxPooling2D). The strides default to the pool size, so maxpool(3) takes non-overlapping 3x3 windows.",
+                      example: "h = h |> maxpool(3)    # (None, 27, 27, 24) -> (None, 9, 9, 24)") { args, name in
+            try MaxPooling2D(poolSize: args.size2D("pool_size"), strides: args.optionalSize2D("strides"),
+                             padding: args.padding("padding"), name: name)
+        }
+        registerLayer("avgpool", typeName: "AveragePooling2D",
+                      positional: [Param("pool_size", .size2D, default: .number(2))], keywords: poolKeywords,
+                      help: "Average pooling over height and width (Keras AveragePooling2D); the strides default to the pool size.",
+                      example: "h = h |> avgpool(2)    # halves height and width") { args, name in
+            try AveragePooling2D(poolSize: args.size2D("pool_size"), strides: args.optionalSize2D("strides"),
+                                 padding: args.padding("padding"), name: name)
+        }
+        let keepdims = Param("keepdims", .bool, default: .bool(false))
+        registerLayer("global_avg_pool", aliases: ["gap"], typeName: "GlobalAveragePooling2D", keywords: [keepdims],
+                      help: "The mean over height and width of each channel (Keras GlobalAveragePooling2D): (None, h, w, c) to (None, c), or (None, 1, 1, c) with keepdims.",
+                      example: "v = h |> gap()    # (None, 7, 7, 512) -> (None, 512)") { args, name in
+            try GlobalAveragePooling2D(keepdims: args.bool("keepdims"), name: name)
+        }
+        registerLayer("global_max_pool", typeName: "GlobalMaxPooling2D", keywords: [keepdims],
+                      help: "The maximum over height and width of each channel (Keras GlobalMaxPooling2D): (None, h, w, c) to (None, c).",
+                      example: "v = h |> global_max_pool()") { args, name in
+            try GlobalMaxPooling2D(keepdims: args.bool("keepdims"), name: name)
+        }
+
+        registerLayer("flatten", typeName: "Flatten",
+                      help: "Flattens each sample to one axis (Keras Flatten): (None, 5, 5, 96) to (None, 2400).",
+                      example: "v = h |> flatten()") { _, name in try Flatten(name: name) }
+
+        register("reshape", category: BuiltinCategory.layers,
+                 signature: Signature(variadic: Param("shape", .oneOf([.tensorLike, .sizes])), keywords: [nameParam]),
+                 help: "With sizes only, a Reshape layer (Keras Reshape): a new shape for each sample, the batch dimension kept and not written; one size may be -1. With a tensor first, reshapes it: a tensor of values or a weight expression takes the whole new shape (NumPy), a tensor with a batch dimension (from input(...)) keeps its batch and takes the per-sample shape, as the layer does. Sizes may also be given as one list.",
+                 example: "k = h |> dense(72) |> reshape(3, 3, 1, 8)    # (None, 3, 3, 1, 8)\nw = reshape(a, 64, 10)    # a weight (64, 1, 10) as (64, 10)") { args, _ in
+            try reshapeBuiltin(args)
+        }
+
+        registerLayer("permute", typeName: "Permute", variadic: Param("dims", .sizes),
+                      help: "Reorders the dimensions of each sample (Keras Permute): dims count from 1 and leave the batch dimension first, so permute(2, 1) swaps rows and columns. The dims may also be one list.",
+                      example: "t = x |> permute(2, 1)    # (None, 10, 64) -> (None, 64, 10)") { args, name in
+            try Permute(dims: args.knownShapeArguments("dims"), name: name)
+        }
+
+        registerLayer("dropout", typeName: "Dropout", positional: [Param("rate", .number)],
+                      keywords: [Param("noise_shape", .optional(.oneOf([.list, .tuple])), default: .nothing),
+                                 Param("seed", .optional(.integer), default: .nothing)],
+                      help: "Zeroes a fraction `rate` of the values while training and scales the rest by 1 / (1 - rate); passes values through unchanged in inference (Keras Dropout).",
+                      example: "h = h |> dropout(0.5)") { args, name in
+            var noiseShape: [Int?]?
+            if case .list(let xs) = args["noise_shape"] { noiseShape = try noiseDims(xs, args) }
+            if case .tuple(let xs) = args["noise_shape"] { noiseShape = try noiseDims(xs, args) }
+            return try Dropout(rate: args.float("rate"), noiseShape: noiseShape, seed: args.optionalInt("seed"), name: name)
+        }
+
+        registerLayer("batchnorm", typeName: "BatchNormalization",
+                      keywords: [Param("axis", .integer, default: .number(-1)), Param("momentum", .number, default: .number(0.99)),
+                                 Param("epsilon", .number, default: .number(0.001)), Param("center", .bool, default: .bool(true)),
+                                 Param("scale", .bool, default: .bool(true)), initializerParam("beta_initializer", "zeros"),
+                                 initializerParam("gamma_initializer", "ones"),
+                                 initializerParam("moving_mean_initializer", "zeros"),
+                                 initializerParam("moving_variance_initializer", "ones")],
+                      help: "Batch normalisation over the channel axis (Keras BatchNormalization). Weights: gamma and beta (trainable) and the moving mean and variance (statistics, never trainable).",
+                      example: "h = h |> conv2d(64, 3, use_bias: false) |> batchnorm() |> relu") { args, name in
+            try BatchNormalization(axis: args.int("axis"), momentum: args.float("momentum"), epsilon: args.float("epsilon"),
+                                   center: args.bool("center"), scale: args.bool("scale"),
+                                   betaInitializer: args.initializer("beta_initializer"),
+                                   gammaInitializer: args.initializer("gamma_initializer"),
+                                   movingMeanInitializer: args.initializer("moving_mean_initializer"),
+                                   movingVarianceInitializer: args.initializer("moving_variance_initializer"), name: name)
+        }
+
+        registerLayer("layernorm", typeName: "LayerNormalization",
+                      keywords: [Param("axis", .axes, default: .number(-1)), Param("epsilon", .number, default: .number(0.001)),
+                                 Param("center", .bool, default: .bool(true)), Param("scale", .bool, default: .bool(true)),
+                                 initializerParam("beta_initializer", "zeros"), initializerParam("gamma_initializer", "ones")],
+                      help: "Layer normalisation of each sample over `axis` (Keras LayerNormalization; one axis or a list). Weights: gamma and beta of the normalised axes' sizes.",
+                      example: "h = h |> layernorm()") { args, name in
+            try LayerNormalization(axis: args.axes("axis") ?? [-1], epsilon: args.float("epsilon"), center: args.bool("center"),
+                                   scale: args.bool("scale"), betaInitializer: args.initializer("beta_initializer"),
+                                   gammaInitializer: args.initializer("gamma_initializer"), name: name)
+        }
+
+        registerLayer("zero_padding2d", typeName: "ZeroPadding2D",
+                      positional: [Param("padding", .oneOf([.integer, .list, .tuple]), default: .number(1))],
+                      help: "Zeros around height and width (Keras ZeroPadding2D): one integer pads every side, (h, w) pads top and bottom by h and left and right by w, ((top, bottom), (left, right)) each side on its own.",
+                      example: "h = x |> zero_padding2d(((0, 1), (0, 1)))    # MobileNet's asymmetric pad") { args, name in
+            let (top, bottom, left, right) = try zeroPadding(args)
+            return try ZeroPadding2D(top: top, bottom: bottom, left: left, right: right, name: name)
+        }
+
+        registerLayer("upsampling2d", typeName: "UpSampling2D",
+                      positional: [Param("size", .size2D, default: .number(2))],
+                      keywords: [Param("interpolation", .choice(["nearest", "bilinear"]), default: .string("nearest"))],
+                      help: "Repeats rows and columns (Keras UpSampling2D): (None, 7, 7, c) to (None, 14, 14, c) with size 2.",
+                      example: "h = h |> upsampling2d(2)") { args, name in
+            try UpSampling2D(size: args.size2D("size"),
+                             interpolation: UpSampling2D.Interpolation(rawValue: args.string("interpolation")) ?? .nearest,
+                             name: name)
+        }
+
+        registerLayer("rescaling", typeName: "Rescaling", positional: [Param("scale", .number)],
+                      keywords: [Param("offset", .number, default: .number(0))],
+                      help: "x * scale + offset (Keras Rescaling): 1 / 255 brings pixels to 0..1. Arithmetic of a symbolic tensor with a number (x * 2, x - 1) makes one of these.",
+                      example: "x01 = x |> rescaling(1 / 255)") { args, name in
+            try Rescaling(scale: args.float("scale"), offset: args.float("offset"), name: name)
+        }
+    }
+
+    func registerActivationBuiltins() {
+        let descriptions: [(ActivationFunction, String)] = [
+            (.relu, "max(x, 0)"),
+            (.relu6, "min(max(x, 0), 6), MobileNet's activation"),
+            (.leakyRelu, "x for x > 0, 0.2 x otherwise (Keras's default negative slope)"),
+            (.elu, "x for x > 0, exp(x) - 1 otherwise"),
+            (.gelu, "x Phi(x) with Phi the normal distribution function (exact erf form, Keras's default)"),
+            (.silu, "x sigmoid(x), also called swish"),
+            (.sigmoid, "1 / (1 + exp(-x))"),
+            (.tanh, "the hyperbolic tangent"),
+            (.softmax, "exp(x) / sum(exp(x)) over the last axis: probabilities"),
+            (.linear, "the identity (Keras's default activation)"),
+        ]
+        for (f, what) in descriptions {
+            let name = f.rawValue
+            register(name, category: BuiltinCategory.activations, signature: activationSignature,
+                     help: "The activation \(name): \(what). As a value it is a layer argument (activation: \(name), or the name \"\(name)\") and pipes into an Activation layer (x |> \(name)); called on a symbolic tensor or weight it applies a new Activation layer, on a tensor of values it computes now; without x it returns the Activation layer, to name or reuse.",
+                     example: "h = x |> dense(64) |> \(name)\n\(name)(tensor([-1, 0, 2]))") { args, interpreter in
+                try interpreter.applyActivation(f, args)
+            }
+            lookup(name)?.value = .activation(f)
+        }
+    }
+
+    func registerMergeBuiltins() {
+        let mergeSignature = Signature(variadic: Param("tensors", .oneOf([.tensorLike, .list, .tuple])), keywords: [nameParam])
+        let merges: [(String, String, String, (String?) throws -> Layer, ([Tensor]) throws -> Tensor)] = [
+            ("add", "Add", "The elementwise sum of its inputs (Keras Add): a residual connection.",
+             { try Add(name: $0) }, { ts in try ts.dropFirst().reduce(ts[0]) { try $0.broadcasting($1, op: "add") { $0 + $1 } } }),
+            ("subtract", "Subtract", "The first input minus the second (Keras Subtract; exactly two).",
+             { try Subtract(name: $0) }, { ts in
+                guard ts.count == 2 else { throw TensorError("subtract", "takes exactly two tensors, got \(ts.count)") }
+                return try ts[0].broadcasting(ts[1], op: "subtract") { $0 - $1 }
+             }),
+            ("multiply", "Multiply", "The elementwise product of its inputs (Keras Multiply).",
+             { try Multiply(name: $0) }, { ts in try ts.dropFirst().reduce(ts[0]) { try $0.broadcasting($1, op: "multiply") { $0 * $1 } } }),
+            ("average", "Average", "The elementwise mean of its inputs (Keras Average).",
+             { try Average(name: $0) }, { ts in
+                let total = try ts.dropFirst().reduce(ts[0]) { try $0.broadcasting($1, op: "average") { $0 + $1 } }
+                let n = Float(ts.count)
+                return total.mapElements { $0 / n }
+             }),
+            ("maximum", "Maximum", "The elementwise maximum of its inputs (Keras Maximum).",
+             { try Maximum(name: $0) }, { ts in try ts.dropFirst().reduce(ts[0]) { try PlexusTensor.maximum($0, $1) } }),
+            ("minimum", "Minimum", "The elementwise minimum of its inputs (Keras Minimum).",
+             { try Minimum(name: $0) }, { ts in try ts.dropFirst().reduce(ts[0]) { try PlexusTensor.minimum($0, $1) } }),
+        ]
+        for (name, typeName, help, make, compute) in merges {
+            register(name, category: BuiltinCategory.merges, signature: mergeSignature,
+                     help: help + " Takes several tensors or one list; the shapes must agree or broadcast. On symbolic tensors it applies a new layer; on tensors of values it computes now; with no tensors it returns the layer.",
+                     example: "y = \(name)(a, b)\ny = [a, b] |> \(name)") { args, interpreter in
+                try mergeBuiltin(args, interpreter, typeName: typeName, make: { try make($0) }, compute: compute)
+            }
+        }
+        register("concat", category: BuiltinCategory.merges,
+                 signature: Signature(variadic: Param("tensors", .oneOf([.tensorLike, .list, .tuple])),
+                                      keywords: [Param("axis", .integer, default: .number(-1)), nameParam]),
+                 help: "Joins its inputs along `axis` (Keras Concatenate; the last axis by default); the other dimensions must match. Takes several tensors or one list. On symbolic tensors it applies a new layer; on tensors of values it computes now; with no tensors it returns the layer.",
+                 example: "y = concat(feature(a), feature(b))    # (None, 512), (None, 512) -> (None, 1024)") { args, interpreter in
+            let axis = try args.int("axis")
+            return try mergeBuiltin(args, interpreter, typeName: "Concatenate", make: { try Concatenate(axis: axis, name: $0) },
+                                    compute: { try Tensor.concatenated($0, axis: axis) })
+        }
+    }
+}
+
+/// A merge: a layer applied to graph values, values computed now, or the layer itself.
+private func mergeBuiltin(_ args: Arguments, _ interpreter: Interpreter, typeName: String,
+                          make: (String?) throws -> Layer, compute: ([Tensor]) throws -> Tensor) throws -> Value {
+    var items = zip(args.variadic, args.variadicSpans).map { ($0, $1) }
+    if items.count == 1 {
+        switch items[0].0 {
+        case .list(let xs), .tuple(let xs): items = xs.map { ($0, items[0].1) }
+        default: break
+        }
+    }
+    let name = try args.optionalString("name")
+    func layer() throws -> Layer { try args.attempt(typeName: typeName) { try make(name) } }
+    if items.isEmpty { return Value.wrap(try layer()) }
+    let concrete = items.compactMap { item -> Tensor? in if case .tensor(let t) = item.0 { return t }; return nil }
+    if concrete.count == items.count { return .tensor(try args.attempt { try compute(concrete) }) }
+    if !concrete.isEmpty {
+        throw args.error("cannot merge tensors of values with symbolic tensors", suggestion: constantSuggestion)
+    }
+    return try interpreter.applyLayer(try layer(), items.map { CallArgument(value: $0.0, span: $0.1) }, at: args.callSpan)
+}
+
+/// `dropout(noise_shape: [none, 1, 1, 64])`.
+private func noiseDims(_ xs: [Value], _ args: Arguments) throws -> [Int?] {
+    try xs.map { v in
+        if case .nothing = v { return nil }
+        guard let n = v.integer else { throw args.kindError("noise_shape", "a list of integers or none") }
+        return n
+    }
+}
+
+/// Keras's three ways of giving ZeroPadding2D's padding.
+private func zeroPadding(_ args: Arguments) throws -> (Int, Int, Int, Int) {
+    let v = args["padding"]
+    if let (h, w) = Value.size2DParts(v) { return (h, h, w, w) }
+    if case .list(let pair) = v, pair.count == 2, let (t, b) = Value.size2DParts(pair[0]), let (l, r) = Value.size2DParts(pair[1]) {
+        return (t, b, l, r)
+    }
+    if case .tuple(let pair) = v, pair.count == 2, let (t, b) = Value.size2DParts(pair[0]), let (l, r) = Value.size2DParts(pair[1]) {
+        return (t, b, l, r)
+    }
+    throw args.kindError("padding", "an integer, (h, w) or ((top, bottom), (left, right))")
+}
+
+/// `reshape(7, 7, 64)` (a layer) or `reshape(x, 7, 7, 64)` (reshape x).
+private func reshapeBuiltin(_ args: Arguments) throws -> Value {
+    let name = try args.optionalString("name")
+    guard let first = args.variadic.first, ValueKind.tensorLike.matches(first) else {
+        let shape = try args.knownShapeArguments("target sizes", allowInferred: true)
+        return .layer(try args.attempt(typeName: "Reshape") { try Reshape(targetShape: shape, name: name) })
+    }
+    var rest = args
+    rest.variadic.removeFirst()
+    rest.variadicSpans.removeFirst()
+    let shape = try rest.knownShapeArguments("target sizes", allowInferred: true)
+    switch first {
+    case .tensor(let t):
+        return .tensor(try args.attempt { try t.reshaped(to: TensorAlgebra.resolveShape(shape, count: t.count)) })
+    case .symbolic(let t) where TensorAlgebra.hasBatchDimension(t):
+        return .symbolic(try args.attempt(typeName: "Reshape") { try Reshape(targetShape: shape, name: name)(t) })
+    case .symbolic(let t):
+        return .symbolic(try args.attempt(typeName: "reshape") { try reshape(t, shape, name: name) })
+    case .weight(let w):
+        return .symbolic(try args.attempt(typeName: "reshape") { try reshape(w, shape, name: name) })
+    default:
+        throw args.error("expects sizes, or a tensor and sizes") // invariant: tensorLike matched above
+    }
+}
