@@ -44,7 +44,7 @@ public final class Session {
     public internal(set) var seed: UInt64
     /// The automatic layer names of this session (`dense`, `dense_1`, ...): current while the
     /// session runs, replaced by `:reset`, so a replayed script names its layers as it did.
-    public internal(set) var names = NameScope()
+    public internal(set) var layerNames = NameScope()
 
     let writeOutput: (String) -> Void
     let writeError: (String) -> Void
@@ -102,7 +102,7 @@ public final class Session {
             diagnostics = []
             quitRequested = false
         }
-        let status = NameScope.with(names) { execute(source, echo: echo, allowIncomplete: allowIncomplete) }
+        let status = NameScope.with(layerNames) { execute(source, echo: echo, allowIncomplete: allowIncomplete) }
         return RunResult(status: status, diagnostics: diagnostics, output: transcript)
     }
 
@@ -119,7 +119,7 @@ public final class Session {
         let status: Status
         do {
             let source = try readScript(path, at: span)
-            status = NameScope.with(names) { execute(source, echo: echo, allowIncomplete: false) }
+            status = NameScope.with(layerNames) { execute(source, echo: echo, allowIncomplete: false) }
         } catch let d as Diagnostic {
             report(d)
             status = .error
@@ -216,8 +216,8 @@ public final class Session {
     public func reset() {
         interpreter.globals.values = [:]
         history = []
-        names = NameScope()
-        NameScope.current = names
+        layerNames = NameScope()
+        NameScope.current = layerNames
         setSeed(initialSeed)
     }
 

@@ -16,8 +16,8 @@ final class CompletionTests: XCTestCase {
         let t = Transcript()
         t.run("presets = 1; rate = 2")
         XCTAssertEqual(complete("x = pr", in: t), Completion(context: .name, word: "pr", candidates: ["presets", "print"]))
-        XCTAssertEqual(complete("ra", in: t).candidates, ["range", "rate"])
-        XCTAssertEqual(complete("for x i", in: t).candidates, ["if", "in"])
+        XCTAssertEqual(complete("ra", in: t).candidates, ["randn", "range", "rate"])
+        XCTAssertEqual(complete("for x i", in: t).candidates, ["idx", "if", "in", "input"])
     }
 
     func testMembersCompleteAfterADot() {
@@ -36,13 +36,16 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(complete("x = 3.").context, .nothing)
         let t = Transcript()
         t.run("n = 4")
-        XCTAssertEqual(complete("1..n", in: t), Completion(context: .name, word: "n", candidates: ["n", "none", "not"]))
+        XCTAssertEqual(complete("1..n", in: t), Completion(context: .name, word: "n", candidates: ["n", "none", "not", "npy"]))
     }
 
     func testKeywordArgumentNamesCompleteInsideAnOpenCall() {
         let c = complete("print(1, s")
         XCTAssertEqual(c.context, .argument(callee: "print"))
-        XCTAssertEqual(c.candidates, ["sep:", "str"])
+        // Keyword names first, then every name that fits the word.
+        XCTAssertEqual(c.candidates.first, "sep:")
+        XCTAssertTrue(c.candidates.contains("str") && c.candidates.contains("summary"), "\(c.candidates)")
+        XCTAssertFalse(c.candidates.dropFirst().contains { $0.hasSuffix(":") }, "\(c.candidates)")
         XCTAssertEqual(complete("range(").candidates.prefix(3), ["start:", "step:", "stop:"])
     }
 
