@@ -27,7 +27,8 @@ build: deps
 	$(RELEASE) --product plexus
 
 run: deps
-	@$(RELEASE) --product plexus >/dev/null || $(RELEASE) --product plexus
+	@echo "plexus: building (release; the first build takes a few minutes)"
+	@$(RELEASE) --product plexus >/dev/null 2>&1 || $(RELEASE) --product plexus
 	@$$($(RELEASE) --show-bin-path)/plexus
 
 # swift test does not link executables: build plexus first for the shell tests that run it.

@@ -24,7 +24,8 @@ let package = Package(
         ),
         .systemLibrary(
             name: "CReadline",
-            pkgConfig: "readline",
+            // No pkgConfig: readline's .pc adds -D_XOPEN_SOURCE flags SwiftPM warns about on every
+            // build; its headers and library are in the default paths (the Makefile checks it is there).
             providers: [.apt(["libreadline-dev"])]
         ),
         .target(name: "PlexusTensor", dependencies: ["CBLAS"]),
