@@ -209,19 +209,3 @@ public final class Model: Layer {
         for w in weights { try w.materialize(using: &generator) }
     }
 }
-
-/// The Levenshtein distance, for "did you mean".
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a), y = Array(b)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var prev = Array(0...y.count)
-    for i in 1...x.count {
-        var cur = [i] + [Int](repeating: 0, count: y.count)
-        for j in 1...y.count {
-            cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        prev = cur
-    }
-    return prev[y.count]
-}
