@@ -32,6 +32,7 @@ extension BuiltinRegistry {
         registerModelBuiltins()
         registerDataBuiltins()
         registerOptimizerBuiltins()
+        registerSurgeryBuiltins()
     }
 
     /// Registers a layer constructor: `name:` is added to its keywords, `make` builds the layer

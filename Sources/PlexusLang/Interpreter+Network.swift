@@ -55,15 +55,22 @@ extension Interpreter {
             default: break
             }
         }
+        let values = items.compactMap { item -> Tensor? in
+            if case .tensor(let t) = item.0 { return t }
+            return nil
+        }
+        if !values.isEmpty, values.count == items.count {
+            return try runOnValues(layer, values, at: span)
+        }
         var inputs: [SymbolicTensor] = []
         for (value, valueSpan) in items {
             switch value {
             case .symbolic(let t): inputs.append(t)
             case .weight(let w): inputs.append(w.symbolic)
             case .tensor:
-                throw Diagnostic("\(layer.name) applies to symbolic tensors and weights, not to a tensor of values",
+                throw Diagnostic("\(layer.name) takes either symbolic tensors (to build a graph) or tensors of values (to run it), not both",
                                  at: valueSpan,
-                                 suggestion: "layers build graphs: start from x = input(...), or use the tensor as constant(t)")
+                                 suggestion: "to mix them in a graph, use the tensor as constant(t)")
             default:
                 throw Diagnostic("\(layer.name) applies to symbolic tensors and weights, got \(value.kindAndValue)", at: valueSpan)
             }
@@ -186,3 +193,38 @@ extension Interpreter {
 /// The signature of every activation builtin and activation value: `relu([x], name: none)`.
 let activationSignature = Signature(positional: [Param("x", .optional(.tensorLike), default: .nothing)],
                                     keywords: [nameParam])
+
+extension Interpreter {
+    /// Runs a layer or model on tensors of values, in inference mode and without a tape: `m(x)`.
+    ///
+    /// Each tensor carries its batch dimension first, as in Keras (`randn(1, 28, 28, 1)` for one
+    /// image). A layer that is not a model runs through a one-layer model built for the call.
+    /// Weights that have no storage yet take their first values from the session's generator.
+    func runOnValues(_ layer: Layer, _ values: [Tensor], at span: SourceSpan) throws -> Value {
+        do {
+            let model: Model
+            if let m = layer as? Model {
+                model = m
+            } else {
+                let inputs = try values.map { t -> SymbolicTensor in
+                    guard t.rank >= 1 else {
+                        throw NetworkError(layer.name, "needs a batch dimension first; got a scalar", hint: "reshape(t, 1) makes a batch of one")
+                    }
+                    return try Input(shape: t.shape.dropFirst().map { Optional($0) })
+                }
+                model = try Model(inputs: inputs, outputs: layer.apply(inputs), name: layer.name)
+            }
+            for (input, value) in zip(model.inputs, values) where input.shape.count != value.rank {
+                throw NetworkError(model.name, "expects inputs of shape \(formatSymbolicShape(input.shape)), got a tensor of shape \(formatShape(value.shape))",
+                                   hint: "the first dimension is the batch: reshape(t, 1, ...) makes a batch of one")
+            }
+            let context = ForwardContext(training: false, generator: random)
+            defer { random = context.generator }
+            let batch = values.first?.shape.first ?? 1
+            let outputs = try predict(model, inputs: values, batchSize: Swift.max(batch, 1), context: context)
+            return outputs.count == 1 ? .tensor(outputs[0]) : .list(outputs.map(Value.tensor))
+        } catch {
+            throw diagnostic(for: error, at: span)
+        }
+    }
+}
