@@ -119,8 +119,13 @@ extension Interpreter {
 
     /// "unknown name 'conv2D': did you mean conv2d?"
     public func unknownName(_ name: String, in env: Environment? = nil, at span: SourceSpan) -> Diagnostic {
-        let candidates = (env ?? globals).visibleNames + builtins.names + ["true", "false", "none"]
-        if let guess = didYouMean(name, candidates: candidates) {
+        // The user's own names first: between a variable and a builtin equally close, the
+        // variable is the likelier meaning (`unit` after `units = 64` is not `init`).
+        let variables = (env ?? globals).visibleNames
+        let guessed = didYouMean(name, candidates: variables).flatMap { v in
+            editDistance(name.lowercased(), v.lowercased()) <= 1 ? v : nil
+        } ?? didYouMean(name, candidates: variables + builtins.names + ["true", "false", "none"])
+        if let guess = guessed {
             return Diagnostic("unknown name '\(name)': did you mean \(guess)?", at: span)
         }
         return Diagnostic("unknown name '\(name)'", at: span, suggestion: "':vars' lists your variables, ':help' the builtins")
