@@ -33,6 +33,7 @@ extension BuiltinRegistry {
         registerDataBuiltins()
         registerOptimizerBuiltins()
         registerSurgeryBuiltins()
+        registerTrainingBuiltins()
     }
 
     /// Registers a layer constructor: `name:` is added to its keywords, `make` builds the layer

@@ -12,6 +12,9 @@ public final class Interpreter {
     public let builtins: BuiltinRegistry
     /// Where `print` writes.
     public var write: (String) -> Void
+    /// Whether long builtins (fit, step) may redraw a progress bar with timings: true only when
+    /// the output is a terminal. Scripts and transcripts get plain, deterministic lines.
+    public var liveProgress = false
     /// The session's one seeded random generator (`:seed N`), for initialisers, shuffles and data.
     public var random: RandomGenerator
     var callDepth = 0

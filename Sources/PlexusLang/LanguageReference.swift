@@ -3,7 +3,7 @@
 /// where it is registered).
 extension BuiltinRegistry {
     /// The order of the sections; categories not listed here follow in registration order.
-    static let categoryOrder = ["core", "layers", "activations", "merges", "tensors", "models", "surgery", "data", "optimizers"]
+    static let categoryOrder = ["core", "layers", "activations", "merges", "tensors", "models", "surgery", "data", "optimizers", "training"]
 
     /// Every builtin as Markdown, grouped by category: a `### name` heading, the signature, the
     /// help paragraph, the parameters with their kinds and defaults, aliases and the example.

@@ -17,6 +17,7 @@ extension Value {
         case .tensor: return "a tensor"
         case .dataset: return "a dataset"
         case .optimizer: return "an optimizer"
+        case .snapshot: return "a snapshot"
         case .activation: return "an activation"
         default: return kindName
         }
@@ -39,6 +40,8 @@ extension Value {
         case .dataset(let d): return d.description
         // `adam(learning_rate: 0.001)`
         case .optimizer(let o): return o.description
+        // `snapshot of basis_conv: 3 weights, 1,914 values`
+        case .snapshot(let s): return s.description
         case .activation(let f): return "<activation \(f.rawValue)>"
         default: return description
         }
@@ -73,6 +76,7 @@ extension Value {
         case (.symbolic(let x), .symbolic(let y)): return x === y
         case (.weight(let x), .weight(let y)): return x === y
         case (.optimizer(let x), .optimizer(let y)): return x === y
+        case (.snapshot(let x), .snapshot(let y)): return x === y
         case (.activation(let x), .activation(let y)): return x == y
         case (.tensor(let x), .tensor(let y)): return sameValues(x, y)
         case (.dataset(let x), .dataset(let y)):

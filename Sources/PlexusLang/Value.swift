@@ -35,6 +35,8 @@ public enum Value {
     case tensor(Tensor)
     case dataset(Dataset)
     case optimizer(Optimizer)
+    /// The weight values of a model at one moment (`snapshot(m)`), for `changed(snap, m)`.
+    case snapshot(WeightSnapshot)
     /// An activation function (`relu`): a layer argument, applied by calling it.
     case activation(ActivationFunction)
 
@@ -50,7 +52,7 @@ public enum Value {
         case .range: return "a range"
         case .function: return "a function"
         case .builtin: return "a builtin function"
-        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .activation: return networkKindName
+        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation: return networkKindName
         }
     }
 
@@ -59,7 +61,7 @@ public enum Value {
         switch self {
         case .string(let s): return Value.quote(s)
         case .number, .bool, .nothing, .list, .tuple, .range, .function, .builtin,
-             .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .activation:
+             .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation:
             return description
         }
     }
@@ -78,7 +80,7 @@ public enum Value {
         case .range(let r): return r.description
         case .function(let f): return f.description
         case .builtin(let b): return "<builtin \(b.name)>"
-        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .activation: return networkDescription
+        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation: return networkDescription
         }
     }
 
@@ -136,7 +138,7 @@ extension Value: Equatable {
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
         case (.layer, _), (.model, _), (.symbolic, _), (.weight, _), (.tensor, _), (.dataset, _), (.optimizer, _),
-             (.activation, _):
+             (.snapshot, _), (.activation, _):
             return Value.networkEqual(a, b)
         case (.number, _), (.string, _), (.bool, _), (.nothing, _), (.list, _), (.tuple, _), (.range, _),
              (.function, _), (.builtin, _):

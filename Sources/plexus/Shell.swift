@@ -44,6 +44,7 @@ final class Shell {
             _ = StandardStreams.write(text, to: stderr)
         })
         session.color = color
+        session.interpreter.liveProgress = isatty(STDOUT_FILENO) != 0
         historyPath = Shell.historyPath()
     }
 

@@ -19,6 +19,23 @@ extension Model {
     @discardableResult
     public func trainStep(inputs: [Tensor], context: ForwardContext, optimizer: Optimizer,
                           loss: ([Variable]) throws -> Variable) throws -> Float {
+        let (value, _) = try trainStep(inputs: inputs, context: context, optimizer: optimizer, loss: loss, keepOutputs: false)
+        return value
+    }
+
+    /// One training step that also returns the outputs of its forward pass (for metrics).
+    func trainStep(inputs: [Tensor], context: ForwardContext, optimizer: Optimizer,
+                   loss: ([Variable]) throws -> Variable, keepOutputs: Bool) throws -> (Float, [Tensor]) {
+        let (value, outputs) = try forwardBackward(inputs: inputs, context: context, loss: loss)
+        let parameters = try plan().trainableWeights.compactMap(\.variable)
+        if !parameters.isEmpty { try optimizer.update(parameters) }
+        return (value, keepOutputs ? outputs : [])
+    }
+
+    /// The forward pass in training mode with the tape on, the loss, and the backward pass:
+    /// gradients are left on the weights' variables (zeroed first); nothing is updated.
+    func forwardBackward(inputs: [Tensor], context: ForwardContext,
+                         loss: ([Variable]) throws -> Variable) throws -> (Float, [Tensor]) {
         guard GradMode.isEnabled else {
             throw NetworkError(name, "cannot train with gradients switched off (inside withoutGradients)")
         }
@@ -30,8 +47,6 @@ extension Model {
             throw NetworkError(name, "needs a loss that is one number, got shape \(formatShape(l.shape))")
         }
         try l.backward()
-        let parameters = plan.trainableWeights.compactMap(\.variable)
-        if !parameters.isEmpty { try optimizer.update(parameters) }
-        return value
+        return (value, outputs.map(\.value))
     }
 }

@@ -10,6 +10,9 @@
 /// let m = try Model(inputs: [x], outputs: [y], name: "mlp")
 /// ```
 public final class Model: Layer {
+    /// What `compile` attached: loss, optimiser (with its state), metrics and history.
+    public var training: TrainingSetup?
+
     /// The tensors fed to the model.
     public let inputs: [SymbolicTensor]
     /// The tensors the model computes.

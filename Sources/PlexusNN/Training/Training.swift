@@ -1,0 +1,187 @@
+/// Where a `fit` is: the epoch, the batch within it, and the running mean loss.
+public struct TrainingProgress {
+    public var epoch: Int, epochs: Int
+    public var batch: Int, batches: Int
+    public var loss: Float
+}
+
+/// How a training call ended: with every step done, or stopped by Ctrl-C after a whole step.
+public struct TrainingOutcome {
+    /// One record per epoch (fit) or one for the whole call (step).
+    public var records: [TrainingRecord]
+    /// The loss of every optimiser step taken.
+    public var stepLosses: [Float]
+    /// True when an interrupt stopped the loop early; the model keeps every step taken.
+    public var interrupted: Bool
+}
+
+/// Running means of a loss and metrics over batches of different sizes.
+struct EpochMeans {
+    var samples = 0
+    var loss: Double = 0
+    var metrics: [Double]
+
+    init(metricCount: Int) { metrics = Array(repeating: 0, count: metricCount) }
+
+    mutating func add(loss l: Float, metricValues: [Float], count: Int) {
+        samples += count
+        loss += Double(l) * Double(count)
+        for i in metrics.indices { metrics[i] += Double(metricValues[i]) * Double(count) }
+    }
+
+    var meanLoss: Float { samples == 0 ? 0 : Float(loss / Double(samples)) }
+    func named(_ names: [String]) -> [(name: String, value: Float)] {
+        zip(names, metrics).map { ($0, samples == 0 ? 0 : Float($1 / Double(samples))) }
+    }
+}
+
+extension Model {
+    /// Attaches a loss, an optimiser and metrics (Keras `compile`); a new compile starts a new
+    /// history and fresh optimiser state.
+    public func compile(loss: Loss, optimizer: Optimizer, metrics: [Metric] = [], metricNames: [String]? = nil) {
+        optimizer.reset()
+        training = TrainingSetup(loss: loss, optimizer: optimizer, metrics: metrics, metricNames: metricNames)
+    }
+
+    func requireSetup(_ what: String) throws -> TrainingSetup {
+        guard let setup = training else {
+            throw NetworkError(name, "is not compiled, so it cannot \(what)",
+                               hint: "compile(\(name), loss: \"sparse_categorical_crossentropy\", optimizer: adam(0.001)) first")
+        }
+        return setup
+    }
+
+    /// Checks that a dataset feeds this model: one input tensor per model input, in order, with
+    /// matching per-sample shapes, and one output to compare with the target.
+    func checkFeeds(_ data: Dataset) throws {
+        guard data.inputs.count == inputs.count else {
+            throw NetworkError(name, "has \(inputs.count) input\(inputs.count == 1 ? "" : "s") but the dataset gives \(data.inputs.count) (\(data.inputNames.joined(separator: ", ")))",
+                               hint: "datasets feed a model's inputs in order")
+        }
+        for (i, (input, tensor)) in zip(inputs, data.inputs).enumerated() {
+            let expected = Array(input.shape.dropFirst()), got = Array(tensor.shape.dropFirst())
+            let fits = expected.count == got.count && zip(expected, got).allSatisfy { $0 == nil || $0 == $1 }
+            guard fits else {
+                throw NetworkError(name, "input \(i + 1) expects samples of shape \(formatSymbolicShape(expected.map { $0 })), but the dataset's '\(data.inputNames[i])' has \(formatShape(got))")
+            }
+        }
+        guard outputs.count == 1 else {
+            throw NetworkError(name, "has \(outputs.count) outputs; training takes models with one output")
+        }
+    }
+
+    /// One optimiser step on one batch; returns the loss and the metric values.
+    func trainBatch(_ batch: DatasetBatch, setup: TrainingSetup, context: ForwardContext) throws -> (Float, [Float]) {
+        let (loss, outputs) = try trainStep(inputs: batch.inputs, context: context, optimizer: setup.optimizer,
+                                            loss: { try setup.loss($0[0], batch.target) }, keepOutputs: !setup.metrics.isEmpty)
+        setup.steps += 1
+        let values = try setup.metrics.map { try $0(prediction: outputs[0], target: batch.target) }
+        return (loss, values)
+    }
+
+    /// `steps` optimiser steps on batches drawn from `data` (reshuffled each time it runs out).
+    /// `onStep` sees each step's number and loss. Stops early, after a whole step, on an interrupt.
+    public func step(_ data: Dataset, batchSize: Int, steps: Int, context: ForwardContext,
+                     onStep: (Int, Float) -> Void = { _, _ in }) throws -> TrainingOutcome {
+        let setup = try requireSetup("step")
+        try checkFeeds(data)
+        guard batchSize > 0, steps > 0 else { throw NetworkError(name, "needs a positive batch size and number of steps, got \(batchSize) and \(steps)") }
+        var means = EpochMeans(metricCount: setup.metrics.count)
+        var losses: [Float] = []
+        var interrupted = false
+        var iterator = try data.batches(size: batchSize, shuffle: true, using: &context.generator).makeIterator()
+        while losses.count < steps {
+            guard let batch = iterator.next() else {
+                iterator = try data.batches(size: batchSize, shuffle: true, using: &context.generator).makeIterator()
+                continue
+            }
+            let (loss, metricValues) = try trainBatch(batch, setup: setup, context: context)
+            losses.append(loss)
+            means.add(loss: loss, metricValues: metricValues, count: batch.count)
+            onStep(setup.steps, loss)
+            if Interrupt.isRequested { interrupted = true; break }
+        }
+        let record = TrainingRecord(label: "steps \(setup.steps - losses.count + 1)-\(setup.steps)", loss: means.meanLoss,
+                                    metrics: means.named(setup.metricNames), validationLoss: nil, validationMetrics: [])
+        setup.history.append(record)
+        return TrainingOutcome(records: [record], stepLosses: losses, interrupted: interrupted)
+    }
+
+    /// Keras `fit`: `epochs` passes over `data` in batches (shuffled each epoch when asked), each
+    /// closed by a record of the mean loss and metrics and, with `validation`, the validation ones.
+    /// Stops early, after a whole step, on an interrupt; the model and optimiser keep every step.
+    public func fit(_ data: Dataset, epochs: Int, batchSize: Int, validation: Dataset? = nil, shuffle: Bool = true,
+                    context: ForwardContext, onBatch: (TrainingProgress) -> Void = { _ in },
+                    onEpoch: (Int, TrainingRecord) -> Void = { _, _ in }) throws -> TrainingOutcome {
+        let setup = try requireSetup("fit")
+        try checkFeeds(data)
+        if let validation { try checkFeeds(validation) }
+        guard batchSize > 0, epochs > 0 else { throw NetworkError(name, "needs a positive batch size and number of epochs, got \(batchSize) and \(epochs)") }
+        var outcome = TrainingOutcome(records: [], stepLosses: [], interrupted: false)
+        let batches = (data.count + batchSize - 1) / batchSize
+        epochs: for epoch in 1...epochs {
+            var means = EpochMeans(metricCount: setup.metrics.count)
+            var index = 0
+            for batch in try data.batches(size: batchSize, shuffle: shuffle, using: &context.generator) {
+                let (loss, metricValues) = try trainBatch(batch, setup: setup, context: context)
+                outcome.stepLosses.append(loss)
+                means.add(loss: loss, metricValues: metricValues, count: batch.count)
+                index += 1
+                onBatch(TrainingProgress(epoch: epoch, epochs: epochs, batch: index, batches: batches, loss: means.meanLoss))
+                if Interrupt.isRequested { outcome.interrupted = true }
+                if outcome.interrupted { break }
+            }
+            var record = TrainingRecord(label: "epoch \(epoch)", loss: means.meanLoss, metrics: means.named(setup.metricNames),
+                                        validationLoss: nil, validationMetrics: [])
+            if let validation, !outcome.interrupted {
+                let v = try evaluate(validation, batchSize: batchSize, context: context)
+                record.validationLoss = v.loss
+                record.validationMetrics = v.metrics
+            }
+            if outcome.interrupted { record.label += " (interrupted at batch \(index)/\(batches))" }
+            setup.history.append(record)
+            outcome.records.append(record)
+            onEpoch(epoch, record)
+            if outcome.interrupted { break epochs }
+        }
+        return outcome
+    }
+
+    /// The mean loss and metrics on `data`, in inference mode and without a tape.
+    public func evaluate(_ data: Dataset, batchSize: Int = 32, context: ForwardContext) throws -> TrainingRecord {
+        let setup = try requireSetup("evaluate")
+        try checkFeeds(data)
+        var means = EpochMeans(metricCount: setup.metrics.count)
+        let plan = try plan()
+        try withoutGradients {
+            try context.with(training: false) {
+                for batch in try data.batches(size: Swift.max(batchSize, 1)) {
+                    let out = try plan.run(inputs: batch.inputs, context: context)[0]
+                    let loss = try setup.loss(out, batch.target).value.scalarValue ?? .nan
+                    let values = try setup.metrics.map { try $0(prediction: out.value, target: batch.target) }
+                    means.add(loss: loss, metricValues: values, count: batch.count)
+                }
+            }
+        }
+        return TrainingRecord(label: "evaluation", loss: means.meanLoss, metrics: means.named(setup.metricNames),
+                              validationLoss: nil, validationMetrics: [])
+    }
+
+    /// The gradient norm of every weight on the first batch of `data` (no update): which weights
+    /// the loss reaches, and how strongly. Frozen weights and statistics get `nil`.
+    public func gradientNorms(_ data: Dataset, batchSize: Int = 32, context: ForwardContext) throws -> (loss: Float, norms: [(weight: Weight, norm: Float?)]) {
+        let setup = try requireSetup("compute gradients")
+        try checkFeeds(data)
+        var iterator = try data.batches(size: Swift.max(batchSize, 1)).makeIterator()
+        guard let batch = iterator.next() else { throw NetworkError(name, "got an empty dataset") }
+        let (loss, _) = try forwardBackward(inputs: batch.inputs, context: context, loss: { try setup.loss($0[0], batch.target) })
+        let norms = try plan().weights.map { w -> (weight: Weight, norm: Float?) in
+            guard w.trainable, let g = w.variable?.grad else { return (w, w.trainable ? 0 : nil) }
+            var s: Double = 0
+            g.withUnsafeBufferPointer { p in for v in p { s += Double(v) * Double(v) } }
+            return (w, Float(s.squareRoot()))
+        }
+        for w in try plan().weights { w.variable?.zeroGrad() }
+        return (loss, norms)
+    }
+}
