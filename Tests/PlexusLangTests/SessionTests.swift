@@ -128,7 +128,7 @@ extension SessionTests {
     func testCompletionCandidatesCoverVariablesBuiltinsKeywordsAndCommands() {
         let t = Transcript()
         t.run("presets = 1")
-        XCTAssertEqual(t.session.completionCandidates(prefix: "pr"), ["presets", "print"])
+        XCTAssertEqual(t.session.completionCandidates(prefix: "pr"), ["predict", "presets", "print"])
         XCTAssertEqual(t.session.completionCandidates(prefix: "ret"), ["return"])
         XCTAssertEqual(t.session.completionCandidates(prefix: ":s"), [":save", ":seed"])
     }
