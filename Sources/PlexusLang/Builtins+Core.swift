@@ -1,3 +1,5 @@
+import Foundation
+
 /// The generic builtins: printing, sizes, ranges, conversions, min/max/abs.
 extension BuiltinRegistry {
     func registerCoreBuiltins() {
@@ -64,6 +66,27 @@ extension BuiltinRegistry {
                  example: "abs(-2.5)    # 2.5") { args, _ in
             .number(abs(try args.number("x")))
         }
+        // Elementary functions of numbers, enough to build a filter bank (a DCT or Gabor basis)
+        // in a script.
+        let functions: [(String, (Double) -> Double, String)] = [
+            ("sqrt", { $0.squareRoot() }, "sqrt(2)    # 1.4142135623730951"),
+            ("exp", Foundation.exp, "exp(1)    # 2.718281828459045"),
+            ("log", Foundation.log, "log(exp(2))    # 2"),
+            ("cos", Foundation.cos, "cos(pi)    # -1"),
+            ("sin", Foundation.sin, "sin(pi / 2)    # 1"),
+        ]
+        for (name, f, example) in functions {
+            register(name, signature: Signature(positional: [Param("x", .number)]),
+                     help: "The \(name) of a number (in radians for cos and sin).", example: example) { args, _ in
+                let x = try args.number("x")
+                let y = f(x)
+                guard y.isFinite || !x.isFinite else { throw args.error("\(name)(\(Value.format(x))) is not a finite number", at: "x") }
+                return .number(y)
+            }
+        }
+        register("pi", signature: Signature(positional: []),
+                 help: "The number pi: a value (pi), or a call (pi()).", example: "cos(pi)    # -1") { _, _ in .number(Double.pi) }
+        lookup("pi")?.value = .number(Double.pi)
     }
 }
 

@@ -32,7 +32,9 @@ public final class WeightSnapshot: CustomStringConvertible {
                     norm += Double(o[i]) * Double(o[i])
                 }
             } }
-            return WeightChange(weight: w, maxAbs: maxAbs, relative: Float(diff.squareRoot() / Swift.max(norm.squareRoot(), 1e-12)))
+            // Relative to nothing is undefined: a weight that started at zero (a bias) shows "-".
+            let relative = norm > 0 ? Float(diff.squareRoot() / norm.squareRoot()) : .nan
+            return WeightChange(weight: w, maxAbs: maxAbs, relative: relative)
         }
     }
 }
@@ -42,7 +44,7 @@ public struct WeightChange {
     public let weight: Weight
     /// The largest absolute change of one element.
     public let maxAbs: Float
-    /// ||now - then|| / ||then||.
+    /// ||now - then|| / ||then||; NaN when the weight was all zeros.
     public let relative: Float
     public var moved: Bool { maxAbs > 0 }
 }
