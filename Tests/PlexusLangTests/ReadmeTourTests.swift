@@ -30,8 +30,9 @@ final class ReadmeTourTests: XCTestCase {
         var output = ""
         for (i, block) in blocks.enumerated() {
             // `:save` writes into a scratch folder instead of the working directory.
-            let source = block.replacingOccurrences(of: ":save my_session.plx",
-                                                    with: ":save \(scratch.appendingPathComponent("my_session.plx").path)")
+            let source = block
+                .replacingOccurrences(of: ":save my_session.plx", with: ":save \(scratch.appendingPathComponent("my_session.plx").path)")
+                .replacingOccurrences(of: "\"mlp.safetensors\"", with: "\"\(scratch.appendingPathComponent("mlp.safetensors").path)\"")
             for piece in ScriptReplay.pieces(of: SourceFile(name: "README.md block \(i + 1)", text: source)) {
                 t.buffer.text = ""
                 let status = t.session.run(piece, echo: true, allowIncomplete: false).status
@@ -44,6 +45,9 @@ final class ReadmeTourTests: XCTestCase {
         XCTAssertTrue(output.contains("3,483,122") && output.contains("4,864,994") && output.contains("1,381,872"))
         XCTAssertTrue(output.contains("(None, 3, 3, 1, 8)") || output.contains("(none, 3, 3, 1, 8)"), "per-sample kernel shape")
         XCTAssertTrue(output.contains("Non-trainable params: 1,210"), "frozen basis")
+        XCTAssertTrue(output.contains("epoch 10/10"), "training runs its epochs")
+        XCTAssertTrue(output.contains("frozen") && output.contains("unchanged"), "the frozen layer stays put")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("mlp.safetensors").path))
         let saved = try String(contentsOf: scratch.appendingPathComponent("my_session.plx"), encoding: .utf8)
         XCTAssertTrue(saved.contains("siamese = model([a, b], y, name: \"siamese\")"), saved)
     }
