@@ -92,6 +92,31 @@ final class ShellPtyTests: XCTestCase {
         quit(shell)
     }
 
+    func testCtrlCDuringFitKeepsAModelThatStillPredictsAndASessionThatAnswers() throws {
+        let shell = try startShell()
+        shell.send("train, test = split(digits(), 0.8); x = input(8, 8, 1)\r")
+        try require(shell, "plexus> ")
+        shell.send("m = model(x, x |> flatten() |> dense(32, activation: relu) |> dense(10, activation: softmax))\r")
+        try require(shell, "plexus> ")
+        shell.send("compile(m, loss: \"sparse_categorical_crossentropy\", optimizer: adam(0.001))\r")
+        try require(shell, "plexus> ")
+        shell.send("fit(m, train, epochs: 100000, batch: 8)\r")
+        try require(shell, "epoch 1/100000")
+        var interrupted = false
+        for _ in 0..<10 where !interrupted {
+            shell.send("\u{3}")
+            interrupted = shell.expect("interrupted: ", timeout: 1)
+        }
+        XCTAssertTrue(interrupted, "screen:\n\(shell.screen)")
+        try require(shell, "kept by the model")
+        try require(shell, "plexus> ")
+        shell.send("predict(m, test).shape\r")
+        try require(shell, "(360, 10)\nplexus> ")
+        shell.send("1 + 1\r")
+        try require(shell, "1 + 1\n2\nplexus> ")
+        quit(shell)
+    }
+
     func testCtrlCAtThePromptClearsTheLineAndAnUnfinishedStatement() throws {
         let shell = try startShell()
         shell.send("abc")
