@@ -86,6 +86,8 @@ extension Session {
     /// The names a member access accepts on a value: from its `MemberListing` conformance, or the
     /// conformance of the object its case carries.
     public func memberNames(of value: Value) -> [String] {
+        let network = Value.memberNames(of: value)
+        if !network.isEmpty { return network.sorted() }
         if let listing = value as Any as? MemberListing { return listing.memberNames.sorted() }
         for child in Mirror(reflecting: value).children {
             if let listing = child.value as? MemberListing { return listing.memberNames.sorted() }

@@ -25,6 +25,13 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(complete("x = print.").candidates, ["help", "name", "signature"])
     }
 
+    func testModelMembersCompleteAfterADot() {
+        let t = Transcript()
+        t.run("x = input(4); m = model(x, x |> dense(2))")
+        XCTAssertEqual(complete("m.la", in: t).candidates, ["layers"])
+        XCTAssertTrue(complete("m.", in: t).candidates.contains("outputs"))
+    }
+
     func testAValueWithoutMembersOffersNone() {
         let t = Transcript()
         t.run("xs = [1, 2]")
