@@ -17,7 +17,7 @@ final class NetworkExecutionTests: XCTestCase {
         let context = ForwardContext(training: true, seed: seed)
         for w in model.weights { w.variable?.zeroGrad() }
         let outs = try model.plan().run(inputs: inputs, context: context)
-        var loss = try outs[0].mean()
+        var loss = outs[0].mean()
         for o in outs.dropFirst() { loss = try loss + o.mean() }
         try loss.backward()
     }

@@ -98,10 +98,9 @@ func maxPool2dForward(_ x: Tensor, _ g: PoolGeometry, indices: UnsafeMutablePoin
                                 if v > op[o &+ c] { op[o &+ c] = v; ip[o &+ c] = base &+ c }
                             }
                         } else {
-                            for c in 0..<C {
-                                let v = xp[base &+ c]
-                                if v > op[o &+ c] { op[o &+ c] = v }
-                            }
+                            // Branch-free, so the loop vectorises; Swift.max keeps the old value
+                            // against a NaN exactly as `v > old` did.
+                            for c in 0..<C { op[o &+ c] = Swift.max(op[o &+ c], xp[base &+ c]) }
                         }
                     }
                 }
