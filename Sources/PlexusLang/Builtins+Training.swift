@@ -108,14 +108,14 @@ extension BuiltinRegistry {
                           onEpoch: { e, record in
                               let width = String(epochs).count
                               let label = "epoch " + String(repeating: " ", count: width - String(e).count) + "\(e)/\(epochs)"
-                              let timing = live ? String(format: " - %.2fs", Date().timeIntervalSince(epochStart)) : ""
+                              let timing = live ? " - " + duration(Date().timeIntervalSince(epochStart)) : ""
                               interpreter.write((live ? "\r\u{1B}[K" : "") + "\(label): \(record.summary)\(timing)\n")
                           })
             }
             if outcome.interrupted {
                 interpreter.write("interrupted: \(outcome.stepLosses.count) steps taken in this fit, kept by the model\n")
             } else if live {
-                interpreter.write(String(format: "%d epochs in %.2fs\n", epochs, Date().timeIntervalSince(started)))
+                interpreter.write("\(epochs) epoch\(epochs == 1 ? "" : "s") in \(duration(Date().timeIntervalSince(started)))\n")
             }
             return .nothing
         }
@@ -235,4 +235,9 @@ private func progressBar(_ p: TrainingProgress, secondsLeft: Double) -> String {
     let bar = String(repeating: "=", count: Swift.max(done - 1, 0)) + (done < width ? ">" : "=")
         + String(repeating: " ", count: width - Swift.max(done, 1))
     return "epoch \(p.epoch)/\(p.epochs) [\(bar)] \(p.batch)/\(p.batches) - loss \(format4(p.loss)) - " + String(format: "%.0fs left", secondsLeft)
+}
+
+/// `4 ms`, `1.25 s`: epochs of small models take milliseconds.
+private func duration(_ seconds: Double) -> String {
+    seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
 }
