@@ -191,3 +191,19 @@ final class Conv2DTests: XCTestCase {
                                                  outputGradient: Tensor.zeros([1, 4, 4, 1])))
     }
 }
+
+extension Conv2DTests {
+    /// A wide map's column matrix streams through several cache-sized chunks (forwardChunkRows):
+    /// the stitched result must equal the definition, across chunk and batch boundaries and groups.
+    func testForwardStreamedInChunksMatchesTheDefinition() throws {
+        var gen = RandomGenerator(seed: 77)
+        let x = try Tensor.normal([2, 7, 300, 64], using: &gen)
+        let w = try Tensor.normal([3, 3, 32, 6], using: &gen)
+        let g = try ConvGeometry(op: "test", input: x.shape, kernel: w.shape, strides: (1, 1), padding: .same,
+                                 dilation: (1, 1), groups: 2)
+        XCTAssertLessThan(g.forwardChunkRows, g.batch * g.outHeight, "the test must span several chunks")
+        XCTAssertNotEqual((g.batch * g.outHeight) % g.forwardChunkRows, 0, "and end on a partial chunk")
+        let y = try conv2d(x, w, padding: .same, groups: 2)
+        assertClose(y, try referenceConv(x, w, strides: (1, 1), padding: .same, groups: 2), 1e-3)
+    }
+}

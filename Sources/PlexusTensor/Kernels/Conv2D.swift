@@ -9,7 +9,7 @@
 // The pointwise path uses X itself as cols(X); the depthwise path has its own loops.
 
 /// The forward pass of geometry `g`: `y` (`g.outputCount` floats) is overwritten.
-/// `columns` holds `g.columnCount` floats of scratch.
+/// `columns` holds `g.forwardColumnCount` floats of scratch.
 func convForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: UnsafePointer<Float>,
                  output y: UnsafeMutablePointer<Float>, columns col: UnsafeMutablePointer<Float>) {
     let cin = g.inChannels, cout = g.outChannels, cg = g.groupIn, og = g.groupOut, k = g.patch
@@ -22,10 +22,20 @@ func convForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: Uns
                   b: w + grp &* og, ldb: cout, beta: 0, c: y + grp &* og, ldc: cout)
         }
     case .im2col:
+        // The column matrix streams through `col` a few image rows at a time (g.forwardChunkRows),
+        // one GEMM per chunk: a 224x224x64 map would otherwise need a 115 MB matrix written once
+        // and read once, where a cache-sized slice is reused.
+        let imageRows = g.batch &* g.outHeight, chunk = g.forwardChunkRows
         for grp in 0..<g.groups {
-            im2col(g, group: grp, input: x, columns: col)
-            sgemm(transA: false, transB: false, m: g.rows, n: og, k: k, a: col, lda: k,
-                  b: w + grp &* og, ldb: cout, beta: 0, c: y + grp &* og, ldc: cout)
+            var r0 = 0
+            while r0 < imageRows {
+                let r1 = Swift.min(imageRows, r0 &+ chunk)
+                im2col(g, group: grp, input: x, columns: col, imageRows: r0..<r1)
+                let pixel = r0 &* g.outWidth
+                sgemm(transA: false, transB: false, m: (r1 &- r0) &* g.outWidth, n: og, k: k, a: col, lda: k,
+                      b: w + grp &* og, ldb: cout, beta: 0, c: y + (pixel &* cout &+ grp &* og), ldc: cout)
+                r0 = r1
+            }
         }
     }
 }
@@ -75,7 +85,7 @@ func convBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>?, kernel w: U
 /// Runs `convForward` into a new tensor of the output shape.
 func convolve(_ g: ConvGeometry, _ x: Tensor, _ kernel: Tensor) -> Tensor {
     let out = Tensor(uninitializedShape: g.outputShape)
-    withScratch(g.columnCount) { col in
+    withScratch(g.forwardColumnCount) { col in
         convForward(g, input: x.storage.base, kernel: kernel.storage.base, output: out.storage.base, columns: col)
     }
     return out

@@ -59,7 +59,7 @@ func perSampleForward(_ g: ConvGeometry, _ x: Tensor, _ kernels: Tensor) -> Tens
     let n = x.shape[0]
     let out = Tensor(uninitializedShape: [n, g.outHeight, g.outWidth, g.outChannels])
     let xp = x.storage.base, wp = kernels.storage.base, yp = out.storage.base
-    withScratch(g.columnCount) { col in
+    withScratch(g.forwardColumnCount) { col in
         for i in 0..<n {
             convForward(g, input: xp + i &* g.inputCount, kernel: wp + i &* g.kernelCount,
                         output: yp + i &* g.outputCount, columns: col)

@@ -50,6 +50,12 @@ struct ConvGeometry: Equatable {
 
     /// Floats of column buffer the forward or backward pass needs (0 off the im2col path).
     var columnCount: Int { path == .im2col ? rows &* patch : 0 }
+    /// Output image rows per forward chunk: about 2 MB of columns (one row at the least).
+    var forwardChunkRows: Int { Swift.max(1, (1 << 19) / Swift.max(outWidth &* patch, 1)) }
+    /// The forward pass's scratch: one chunk of the column matrix.
+    var forwardColumnCount: Int {
+        path == .im2col ? Swift.min(batch &* outHeight, forwardChunkRows) &* outWidth &* patch : 0
+    }
 
     /// Resolves and checks a convolution of `input` by `kernel`, or throws naming both shapes.
     init(op: String, input: [Int], kernel: [Int], strides: (Int, Int), padding: Padding,

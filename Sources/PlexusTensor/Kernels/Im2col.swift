@@ -13,16 +13,26 @@ let convParallelGrain = 32_768
 ///
 /// Output rows (n, oh) are split across the cores; each writes only its own rows of `col`.
 func im2col(_ g: ConvGeometry, group: Int, input x: UnsafePointer<Float>, columns col: UnsafeMutablePointer<Float>) {
+    im2col(g, group: group, input: x, columns: col, imageRows: 0..<(g.batch &* g.outHeight))
+}
+
+/// The columns of the output image rows `imageRows` (each `(n, oh)` pair is one image row of
+/// `outWidth` output pixels), written from the start of `col`: a slice of the column matrix, so
+/// that the forward pass can stream the matrix through a cache-sized buffer.
+func im2col(_ g: ConvGeometry, group: Int, input x: UnsafePointer<Float>, columns col: UnsafeMutablePointer<Float>,
+            imageRows: Range<Int>) {
     let h = g.height, w = g.width, cin = g.inChannels, cg = g.groupIn
     let ho = g.outHeight, wo = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth
     let sh = g.strideH, sw = g.strideW, dh = g.dilationH, dw = g.dilationW
     let pt = g.padTop, pl = g.padLeft, k = g.patch
     let rowWork = Swift.max(wo &* k, 1)
-    parallelFor(g.batch &* ho, grain: Swift.max(1, convParallelGrain / rowWork)) { range in
-        for r in range {
+    let first = imageRows.lowerBound
+    parallelFor(imageRows.count, grain: Swift.max(1, convParallelGrain / rowWork)) { range in
+        for i in range {
+            let r = first &+ i
             let n = r / ho, oh = r &- n &* ho
             let image = x + (n &* h &* w &* cin &+ group &* cg)
-            var dst = col + r &* wo &* k
+            var dst = col + i &* wo &* k
             for ow in 0..<wo {
                 let iw0 = ow &* sw &- pl
                 for ki in 0..<kh {
