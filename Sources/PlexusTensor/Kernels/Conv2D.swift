@@ -22,7 +22,7 @@ func convForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: Uns
                   b: w + grp &* og, ldb: cout, beta: 0, c: y + grp &* og, ldc: cout)
         }
     case .im2col:
-        // The column matrix streams through `col` a few image rows at a time (g.forwardChunkRows),
+        // The column matrix streams through `col` some image rows at a time (g.forwardChunkRows),
         // one GEMM per chunk: a 224x224x64 map would otherwise need a 115 MB matrix written once
         // and read once, where a cache-sized slice is reused.
         let imageRows = g.batch &* g.outHeight, chunk = g.forwardChunkRows
