@@ -207,3 +207,19 @@ extension Conv2DTests {
         assertClose(y, try referenceConv(x, w, strides: (1, 1), padding: .same, groups: 2), 1e-3)
     }
 }
+
+extension Conv2DTests {
+    /// A channel multiplier of 8 or more runs eight lanes at a time (plus a remainder for 9):
+    /// forward equal to the definition, gradients equal to finite differences.
+    func testDepthwiseWithWideMultipliersMatchesTheDefinitionAndGradcheck() throws {
+        var gen = RandomGenerator(seed: 78)
+        for mult in [8, 9] {
+            let x = try Tensor.normal([2, 5, 6, 2], using: &gen)
+            let w = try Tensor.normal([3, 3, 1, 2 * mult], using: &gen)
+            let y = try conv2d(x, w, padding: .same, groups: 2)
+            assertClose(y, try referenceConv(x, w, strides: (1, 1), padding: .same, groups: 2), 1e-4, "multiplier \(mult)")
+            let r = try gradcheck([x, w]) { v in try conv2d(v[0], v[1], padding: .same, groups: 2) }
+            XCTAssertTrue(r.passed, "multiplier \(mult): \(r)")
+        }
+    }
+}
