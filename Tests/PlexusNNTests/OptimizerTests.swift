@@ -311,3 +311,27 @@ final class OptimizerTests: XCTestCase {
         }
     }
 }
+
+extension OptimizerTests {
+    /// Adam's update runs eight lanes at a time with a scalar tail: 19 weights (two blocks and a
+    /// tail) over three steps must follow Keras's formula element by element.
+    func testAdamVectorisedUpdateFollowsTheFormulaOnEveryLane() throws {
+        var gen = RandomGenerator(seed: 31)
+        let start = try Tensor.normal([19], using: &gen)
+        let w = Variable(start, requiresGrad: true)
+        let opt = try Adam(learningRate: 0.01)
+        var expected = start.scalars
+        var m = [Float](repeating: 0, count: 19), v = [Float](repeating: 0, count: 19)
+        for step in 1...3 {
+            let g = try Tensor.normal([19], using: &gen)
+            try opt.update([w], gradients: [g])
+            let alpha = 0.01 * (1 - pow(Float(0.999), Float(step))).squareRoot() / (1 - pow(Float(0.9), Float(step)))
+            for i in 0..<19 {
+                m[i] += (g.scalars[i] - m[i]) * (1 - 0.9)
+                v[i] += (g.scalars[i] * g.scalars[i] - v[i]) * (1 - 0.999)
+                expected[i] -= (m[i] * alpha) / (v[i].squareRoot() + 1e-7)
+            }
+        }
+        for (a, b) in zip(w.value.scalars, expected) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+    }
+}
