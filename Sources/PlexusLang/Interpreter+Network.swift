@@ -198,30 +198,34 @@ extension Interpreter {
     /// Runs a layer or model on tensors of values, in inference mode and without a tape: `m(x)`.
     ///
     /// Each tensor carries its batch dimension first, as in Keras (`randn(1, 28, 28, 1)` for one
-    /// image). A layer that is not a model runs through a one-layer model built for the call.
+    /// image). A layer that is not a model is built for the tensors' shapes without recording a call.
     /// Weights that have no storage yet take their first values from the session's generator.
     func runOnValues(_ layer: Layer, _ values: [Tensor], at span: SourceSpan) throws -> Value {
         do {
-            let model: Model
-            if let m = layer as? Model {
-                model = m
-            } else {
-                let inputs = try values.map { t -> SymbolicTensor in
-                    guard t.rank >= 1 else {
-                        throw NetworkError(layer.name, "needs a batch dimension first; got a scalar", hint: "reshape(t, 1) makes a batch of one")
-                    }
-                    return try Input(shape: t.shape.dropFirst().map { Optional($0) })
-                }
-                model = try Model(inputs: inputs, outputs: layer.apply(inputs), name: layer.name)
-            }
-            for (input, value) in zip(model.inputs, values) where input.shape.count != value.rank {
-                throw NetworkError(model.name, "expects inputs of shape \(formatSymbolicShape(input.shape)), got a tensor of shape \(formatShape(value.shape))",
-                                   hint: "the first dimension is the batch: reshape(t, 1, ...) makes a batch of one")
-            }
             let context = ForwardContext(training: false, generator: random)
             defer { random = context.generator }
-            let batch = values.first?.shape.first ?? 1
-            let outputs = try predict(model, inputs: values, batchSize: Swift.max(batch, 1), context: context)
+            if let model = layer as? Model {
+                for (input, value) in zip(model.inputs, values) where input.shape.count != value.rank {
+                    throw NetworkError(model.name, "expects inputs of shape \(formatSymbolicShape(input.shape)), got a tensor of shape \(formatShape(value.shape))",
+                                       hint: "the first dimension is the batch: reshape(t, 1, ...) makes a batch of one")
+                }
+                let batch = values.first?.shape.first ?? 1
+                let outputs = try predict(model, inputs: values, batchSize: Swift.max(batch, 1), context: context)
+                return outputs.count == 1 ? .tensor(outputs[0]) : .list(outputs.map(Value.tensor))
+            }
+            // A plain layer: check the shapes, create its weights if it has none (recording no
+            // call, so summaries and automatic names are as if it had not run), then run it.
+            let shapes = values.map { $0.shape.map(Optional.some) }
+            do {
+                _ = try layer.outputShapes(for: shapes)
+            } catch {
+                throw NetworkError(layer.name, "cannot run on \(values.map { formatShape($0.shape) }.joined(separator: ", ")): \(error)",
+                                   hint: "the first dimension is the batch: reshape(t, 1, ...) makes a batch of one")
+            }
+            if !layer.isBuilt { try layer.build(for: shapes.map { [nil] + $0.dropFirst() }) }
+            let outputs = try withoutGradients {
+                try layer.forwardAll(values.map { Variable($0) }, context: context).map(\.value)
+            }
             return outputs.count == 1 ? .tensor(outputs[0]) : .list(outputs.map(Value.tensor))
         } catch {
             throw diagnostic(for: error, at: span)

@@ -34,6 +34,7 @@ final class SurgeryBuiltinsTests: XCTestCase {
         t.run("d = dense(3); v = randn(4, 5)")
         XCTAssertEqual(t.run("d(v).shape"), "(4, 3)\n")
         XCTAssertEqual(t.run("max_abs_diff(d(v), d(v))"), "0\n")
+        XCTAssertEqual(t.run("d.calls"), "0\n", "running on values records no call in the graph")
     }
 
     func testCutsOfAChainListEveryTensor() {
