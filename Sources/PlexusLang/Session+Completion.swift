@@ -129,6 +129,10 @@ extension Session {
         let word = text(afterColon[argumentStart...])
         switch name {
         case "load", "save": return Completion(context: .filePath(inString: false), word: word, candidates: [])
+        case "learn":
+            // `:learn NAME` and then `restart`.
+            let first = afterColon[space..<argumentStart].allSatisfy(isBlankByte)
+            return Completion(context: .command, word: word, candidates: Session.matching(first ? lessonNames() : ["restart"], word))
         case "help":
             return Completion(context: .name, word: word,
                               candidates: Session.matching(Array(Set(interpreter.builtins.names).union(interpreter.globals.values.keys)), word))

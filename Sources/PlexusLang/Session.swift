@@ -51,6 +51,18 @@ public final class Session {
     var transcript = ""
     var diagnostics: [Diagnostic] = []
     var loadDepth = 0
+    /// Successful statements run so far (not meta commands): tells `:learn` whether an input ran any.
+    var statementsRun = 0
+    /// While above zero, `write` drops output (a lesson rebuilding its steps, a lesson's check).
+    var muted = 0
+    /// The lesson `:learn` is running (`Session+Learn.swift`).
+    var lessonRun: LessonRun?
+    /// Where `:learn` finds its lessons (`Session.defaultLessonDirectory()`).
+    public var lessonDirectory: String? = Session.defaultLessonDirectory()
+    /// The file that keeps the learner's progress through the lessons.
+    public var lessonProgressPath = LessonProgress.defaultPath()
+    /// The terminal's width in columns, for wrapping a lesson's text (the shell asks the terminal).
+    public var textWidth: () -> Int = { 80 }
 
     /// - Parameters:
     ///   - output: where values, `print` and meta command output go (stdout by default).
@@ -65,10 +77,12 @@ public final class Session {
         self.interpreter = Interpreter(builtins: builtins, seed: seed)
         interpreter.write = { [unowned self] text in self.write(text) }
         registerStandardMetaCommands()
+        registerLessonCommands()
     }
 
     /// Writes normal output (meta commands and builtins use this).
     public func write(_ text: String) {
+        guard muted == 0 else { return }
         transcript += text
         writeOutput(text)
     }
@@ -102,7 +116,12 @@ public final class Session {
             diagnostics = []
             quitRequested = false
         }
-        let status = NameScope.with(layerNames) { execute(source, echo: echo, allowIncomplete: allowIncomplete) }
+        let ranBefore = statementsRun
+        let status = NameScope.with(layerNames) { () -> Status in
+            let status = execute(source, echo: echo, allowIncomplete: allowIncomplete)
+            if loadDepth == 0, status == .ok { afterLearnerInput(ranSince: ranBefore) }
+            return status
+        }
         return RunResult(status: status, diagnostics: diagnostics, output: transcript)
     }
 
@@ -205,6 +224,7 @@ public final class Session {
                 if case .nothing = value {} else { write(value.repr + "\n") }
             }
             history.append(stmt.span.text)
+            statementsRun += 1
         } catch {
             interpreter.globals.values = saved
             throw error

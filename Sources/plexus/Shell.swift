@@ -45,7 +45,15 @@ final class Shell {
         })
         session.color = color
         session.interpreter.liveProgress = isatty(STDOUT_FILENO) != 0
+        session.textWidth = Shell.terminalWidth
         historyPath = Shell.historyPath()
+    }
+
+    /// The terminal's width now (lessons wrap their text to it), or 80 when it cannot be known.
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
     }
 
     /// `PLEXUS_HISTORY`, or `~/.plexus_history`.
@@ -62,7 +70,7 @@ final class Shell {
         configureReadline()
         loadHistory()
         interruptPipe = Signals.installInterruptHandler()
-        print("Plexus \(PlexusNN.version): ':help' lists the builtins and commands; Ctrl-D or ':quit' leaves.")
+        print("Plexus \(PlexusNN.version): ':help' lists the builtins and commands; ':learn' teaches by doing; Ctrl-D or ':quit' leaves.")
         fflush(stdout)
 
         while running {
