@@ -221,7 +221,6 @@ extension Session {
         write(banner("\(run.lesson.name), step \(run.step + 1) of \(run.lesson.steps.count): \(step.title)"))
         for paragraph in step.text { write(wrap(paragraph) + "\n") }
         if runCode, let code = step.run {
-            write(code.text.split(separator: "\n", omittingEmptySubsequences: false).map { "» \($0)\n" }.joined())
             guard runLessonCode(code, quietly: false) else {
                 write("The lesson's own code failed (a mistake in \(run.lesson.path)); ':learn' lists the lessons.\n")
                 lessonRun = nil
@@ -243,6 +242,8 @@ extension Session {
         }
         var ok = true
         for stmt in code.statements {
+            // Shown as if typed, each statement before what it prints.
+            write(stmt.span.text.split(separator: "\n", omittingEmptySubsequences: false).map { "» \($0)\n" }.joined())
             do {
                 try runStatement(stmt, echo: true)
             } catch let d as Diagnostic {
@@ -299,7 +300,7 @@ extension Session {
             startStep(run)
             return
         }
-        write("An answer:\n" + answer.text.split(separator: "\n", omittingEmptySubsequences: false).map { "» \($0)\n" }.joined())
+        write("An answer:\n")
         guard runLessonCode(answer, quietly: false) else { throw AlreadyReported() }
         if case .passed = check(run) {
             passed(run)
