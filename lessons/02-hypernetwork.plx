@@ -58,20 +58,24 @@ grads(hyper, data, batch: 16)
 #: hint hyper.layers lists the layers; freeze(layer) stops it learning.
 #: hint for l in hyper.layers { if l.type == "Dense" { freeze(l) } }
 #: answer
+unfreeze(hyper)
 for l in hyper.layers { if l.type == "Dense" { freeze(l) } }
 #: check
-dense_frozen = false
+found = false
+dense_trainable = false
+others = []
 for l in hyper.layers {
   if l.type == "Dense" {
-    if l.trainable { return none }
-    dense_frozen = true
+    found = true
+    if l.trainable { dense_trainable = true }
+  } else {
+    if not l.trainable and l.params > 0 { others = others + [l.name] }
   }
 }
-if not dense_frozen { return "hyper has no Dense layer: k should come from dense(72)" }
-count = 0
-for l in hyper.layers { if l.type != "Dense" and not l.trainable { count = count + 1 } }
-if count > 0 { return "the Dense layer is frozen, and so are " + str(count) + " other layer(s): freeze only the dense layer (unfreeze(l) undoes it)" }
-if len(reached(hyper, data)) == 0 { return "no weight gets a gradient any more" }
+if not found { return "hyper has no Dense layer: k should come from dense(72)" }
+if dense_trainable and len(others) == 0 { return none }
+if dense_trainable { return "you froze " + str(others) + ", and the Dense layer that makes the kernels still learns" }
+if len(others) > 0 { return "the Dense layer is frozen, and so are " + str(others) + ": freeze only the Dense layer (unfreeze(l) undoes it)" }
 return true
 
 #: step What grads shows now

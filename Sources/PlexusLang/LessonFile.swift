@@ -233,7 +233,14 @@ public enum LessonFile {
                 return LessonCode(text: text, source: source, statements: decl.body)
             }
             return LessonCode(text: text, source: source, statements: statements)
-        case .incomplete(let d), .failure(let d):
+        case .incomplete(let d):
+            // Point at the line after the code (the next directive), in the lesson file itself.
+            let line = min(firstLine + body.count, max(1, file.lineStarts.count))
+            let start = file.lineStarts[line - 1]
+            throw Diagnostic("the code before this line ends in the middle of a statement (\(d.message))",
+                             at: SourceSpan(source: file, start: SourceLocation(line: line, column: 1, offset: start),
+                                            length: file.line(line).utf8.count))
+        case .failure(let d):
             throw d
         }
     }

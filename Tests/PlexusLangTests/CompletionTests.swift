@@ -72,7 +72,7 @@ final class CompletionTests: XCTestCase {
     }
 
     func testCommandsCompleteAfterALeadingColon() {
-        XCTAssertEqual(complete(":s"), Completion(context: .command, word: "s", candidates: ["save", "seed"]))
+        XCTAssertEqual(complete(":s"), Completion(context: .command, word: "s", candidates: ["save", "seed", "skip"]))
         XCTAssertEqual(complete("  :q").candidates, ["quit"])
     }
 

@@ -130,6 +130,6 @@ extension SessionTests {
         t.run("presets = 1")
         XCTAssertEqual(t.session.completionCandidates(prefix: "pr"), ["predict", "presets", "print"])
         XCTAssertEqual(t.session.completionCandidates(prefix: "ret"), ["return"])
-        XCTAssertEqual(t.session.completionCandidates(prefix: ":s"), [":save", ":seed"])
+        XCTAssertEqual(t.session.completionCandidates(prefix: ":s"), [":save", ":seed", ":skip"])
     }
 }
