@@ -116,7 +116,9 @@ extension Session {
     // MARK: - :learn
 
     func learn(_ argument: String, at span: SourceSpan) throws {
-        let words = argument.split(separator: " ").map(String.init)
+        // A comment after the command (`:learn sharing   # weight sharing`) is not part of it.
+        let argument = String(argument.prefix { $0 != "#" }).trimmingCharacters(in: .whitespaces)
+        let words = argument.split(whereSeparator: \.isWhitespace).map(String.init)
         if words.isEmpty {
             if let run = lessonRun {
                 run.paused = false

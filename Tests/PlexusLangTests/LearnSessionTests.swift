@@ -168,6 +168,12 @@ final class LearnSessionTests: XCTestCase {
         XCTAssertTrue(t.run(":learn double again").contains("error: ':learn' expects a lesson name, optionally followed by 'restart'"))
     }
 
+    func testACommentAfterLearnIsIgnored() {
+        let t = learner()
+        XCTAssertTrue(t.run(":learn    # the list").contains("  double  Doubling  not started"))
+        XCTAssertTrue(t.run(":learn double   # doubling").contains("── double, step 1 of 2: Start ──"))
+    }
+
     func testLessonTextWrapsToTheTerminalWidth() {
         let t = learner()
         t.session.textWidth = { 40 }

@@ -27,6 +27,8 @@ final class ReadmeTourTests: XCTestCase {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let t = Transcript()
+        t.session.lessonDirectory = Self.repositoryRoot.appendingPathComponent("lessons").path
+        t.session.lessonProgressPath = scratch.appendingPathComponent("lessons-progress").path
         var output = ""
         for (i, block) in blocks.enumerated() {
             // `:save` writes into a scratch folder instead of the working directory.
@@ -47,6 +49,8 @@ final class ReadmeTourTests: XCTestCase {
         XCTAssertTrue(output.contains("Non-trainable params: 1,210"), "frozen basis")
         XCTAssertTrue(output.contains("epoch 10/10"), "training runs its epochs")
         XCTAssertTrue(output.contains("frozen") && output.contains("unchanged"), "the frozen layer stays put")
+        XCTAssertTrue(output.contains("  sharing ") && output.contains("── sharing, step 1 of 5"), "the tour ends with :learn")
+        XCTAssertTrue(output.contains("Correct.\n"), "the lesson checks the first answer")
         XCTAssertTrue(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("mlp.safetensors").path))
         let saved = try String(contentsOf: scratch.appendingPathComponent("my_session.plx"), encoding: .utf8)
         XCTAssertTrue(saved.contains("siamese = model([a, b], y, name: \"siamese\")"), saved)
