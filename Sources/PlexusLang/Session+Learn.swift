@@ -135,8 +135,8 @@ extension Session {
         let files = lessonFiles()
         let names = files.map(LessonFile.lessonName(ofFile:))
         guard let index = names.firstIndex(of: words[0]) else {
-            if lessonDirectory == nil {
-                throw Diagnostic("no lessons found", at: span,
+            if names.isEmpty {
+                throw Diagnostic("no lessons found" + (lessonDirectory.map { " in \($0)" } ?? ""), at: span,
                                  suggestion: "set PLEXUS_LESSONS to the 'lessons' directory of Plexus, or start plexus in the directory that holds it")
             }
             if let guess = didYouMean(words[0], candidates: names) {

@@ -18,9 +18,9 @@ final class ShellPtyTests: XCTestCase {
     var historyPath: String { directory.appendingPathComponent("history").path }
 
     /// A shell on a dumb terminal with its own history file and no user configuration.
-    func startShell() throws -> PseudoTerminal {
+    func startShell(extraEnvironment: [String: String] = [:]) throws -> PseudoTerminal {
         let environment = ["TERM": "dumb", "INPUTRC": "/dev/null", "NO_COLOR": "1", "HOME": directory.path,
-                           "PLEXUS_HISTORY": historyPath, "LANG": "C.UTF-8"]
+                           "PLEXUS_HISTORY": historyPath, "LANG": "C.UTF-8"].merging(extraEnvironment) { $1 }
         let shell = try PseudoTerminal(try plexusExecutable(), environment: environment)
         try require(shell, "plexus> ")
         return shell

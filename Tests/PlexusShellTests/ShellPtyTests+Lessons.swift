@@ -1,47 +1,24 @@
 import Foundation
 import XCTest
 
-/// A learner at a terminal takes the weight-sharing lesson through the interactive shell: tab
-/// completes the lesson's name, wrong tries get what differs and the hints in turn, `:skip` shows
-/// and runs an answer, `:play` pauses the lesson and `:learn` resumes it, `:quit` leaves, and a
-/// new shell resumes the lesson where it was and finishes it.
-final class LessonPtyTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-lesson-pty-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    var lessons: String {
-        URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
+/// `:learn` at a terminal.
+extension ShellPtyTests {
+    /// A shell as `startShell` makes it, that also finds the repository's lessons and keeps the
+    /// learner's progress in the test's directory.
+    func startLearnerShell() throws -> PseudoTerminal {
+        let lessons = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("lessons").path
+        return try startShell(extraEnvironment: ["PLEXUS_HOME": directory.appendingPathComponent("plexus").path,
+                                                 "PLEXUS_LESSONS": lessons])
     }
 
-    func startShell() throws -> PseudoTerminal {
-        let environment = ["TERM": "dumb", "INPUTRC": "/dev/null", "NO_COLOR": "1", "HOME": directory.path,
-                           "PLEXUS_HISTORY": directory.appendingPathComponent("history").path,
-                           "PLEXUS_HOME": directory.appendingPathComponent("plexus").path,
-                           "PLEXUS_LESSONS": lessons, "LANG": "C.UTF-8"]
-        let shell = try PseudoTerminal(try plexusExecutable(), environment: environment)
-        try require(shell, "':learn' teaches by doing")
-        try require(shell, "plexus> ")
-        return shell
-    }
-
-    func require(_ shell: PseudoTerminal, _ text: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        guard shell.expect(text) else {
-            XCTFail("expected \(text.debugDescription) on the screen:\n\(shell.screen)", file: file, line: line)
-            throw PseudoTerminalError("stopped at a missing \(text.debugDescription)")
-        }
-    }
-
+    /// A learner takes the weight-sharing lesson through the interactive shell: tab completes the
+    /// lesson's name, wrong tries get what differs and the hints in turn, `:skip` shows and runs an
+    /// answer, `:play` pauses the lesson and `:learn` resumes it, `:quit` leaves, and a new shell
+    /// resumes the lesson where it was and finishes it.
     func testALearnerTakesTheSharingLessonWithWrongTriesSkipPlayAndResumingAfterQuit() throws {
-        let shell = try startShell()
+        let shell = try startLearnerShell()
+        XCTAssertTrue(shell.screen.contains("':learn' teaches by doing"), "the greeting mentions :learn")
         shell.send(":learn sha\t")
         try require(shell, ":learn sharing ")
         shell.send("\r")
@@ -89,7 +66,7 @@ final class LessonPtyTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: progress, encoding: .utf8), "sharing 2\n")
 
         // A new shell: the lesson resumes at step 3 with feature, siamese, c and d rebuilt.
-        let again = try startShell()
+        let again = try startLearnerShell()
         again.send(":learn\r")
         try require(again, "sharing       Weight sharing: one feature network, two branches")
         try require(again, "2 of 5 steps")
