@@ -121,6 +121,27 @@ final class LearnSessionTests: XCTestCase {
         XCTAssertNil(second.session.lessonStatus)
     }
 
+    func testTheProgressFileIgnoresLinesItCannotReadAndIsRewrittenSorted() throws {
+        let path = directory.appendingPathComponent("progress/nested/lessons-progress").path
+        var progress = LessonProgress(path: path)
+        XCTAssertNil(progress.set("zeta", steps: 2), "the directories are created")
+        XCTAssertNil(progress.set("alpha", steps: 1))
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "alpha 1\nzeta 2\n")
+        try "alpha 3\ngarbage\nbeta -1\ngamma x\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(LessonProgress(path: path).stepsDone, ["alpha": 3])
+    }
+
+    func testAnUnwritableProgressFileIsSaidAndTheLessonGoesOn() throws {
+        let blocker = directory.appendingPathComponent("file")
+        try "x".write(to: blocker, atomically: true, encoding: .utf8)
+        let t = learner()
+        t.session.lessonProgressPath = blocker.appendingPathComponent("lessons-progress").path
+        t.run(":learn double")
+        let out = t.run("y = 42")
+        XCTAssertTrue(out.contains("(progress not saved: "), out)
+        XCTAssertTrue(out.contains("── double, step 2 of 2: Again ──"), out)
+    }
+
     func testRestartStartsOverAndAFinishedLessonStartsAgain() {
         let t = learner()
         t.run(":learn double")
