@@ -6,7 +6,8 @@
 
 #: step A network with a residual block
 # The stem's output goes both through two convolutions and around them, and the two meet at the
-# add. Look at the table cuts prints: no layer of the block is in it.
+# add. Look at the table cuts prints: neither branch_a nor branch_b is in it, because the skip
+# connection from stem to merge runs beside them.
 #: run
 img = input(16, 16, 3, name: "img")
 s = img |> conv2d(8, 3, padding: "same", activation: relu, name: "stem")

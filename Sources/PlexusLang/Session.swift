@@ -57,8 +57,9 @@ public final class Session {
     var muted = 0
     /// The lesson `:learn` is running (`Session+Learn.swift`).
     var lessonRun: LessonRun?
-    /// Where `:learn` finds its lessons (`Session.defaultLessonDirectory()`).
-    public var lessonDirectory: String? = Session.defaultLessonDirectory()
+    /// Where `:learn` finds its lessons (`Session.defaultLessonDirectory()`, looked up at the first
+    /// `:learn`, so that starting a session stays as fast as it was).
+    public lazy var lessonDirectory: String? = Session.defaultLessonDirectory()
     /// The file that keeps the learner's progress through the lessons.
     public var lessonProgressPath = LessonProgress.defaultPath()
     /// The terminal's width in columns, for wrapping a lesson's text (the shell asks the terminal).
