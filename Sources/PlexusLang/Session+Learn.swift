@@ -350,20 +350,24 @@ extension Session {
         for helper in LessonChecks.all { scope.values[helper.name] = .builtin(helper) }
         let savedRandom = interpreter.random, savedGlobals = interpreter.globals.values
         muted += 1
-        defer {
-            muted -= 1
-            interpreter.random = savedRandom
-            interpreter.globals.values = savedGlobals
-        }
+        let result = Result { try NameScope.with(NameScope()) { try interpreter.executeBlock(code.statements, in: scope) } }
+        muted -= 1
+        interpreter.random = savedRandom
+        interpreter.globals.values = savedGlobals
+
         let value: Value
-        do {
-            let flow = try NameScope.with(NameScope()) { try interpreter.executeBlock(code.statements, in: scope) }
-            if case .returned(let v) = flow { value = v } else { value = .nothing }
-        } catch var d as Diagnostic {
+        switch result {
+        case .success(.returned(let v)): value = v
+        case .success(.normal): value = .nothing
+        case .failure where Interrupt.isRequested:
+            // Ctrl-C while a check ran stops the check, not the lesson, and is no mistake of it.
+            write("(the check was interrupted; it runs again after your next input)\n")
+            return .notYet
+        case .failure(var d as Diagnostic):
             d.notes.append(Diagnostic.Note("in the check of step \(run.step + 1) of lesson '\(run.lesson.name)': a mistake in the lesson, not in your answer"))
             report(d)
             return .notYet
-        } catch {
+        case .failure(let error):
             report(Diagnostic("the check of step \(run.step + 1) of lesson '\(run.lesson.name)' failed: \(error)", at: checkSpan(code, step)))
             return .notYet
         }

@@ -173,6 +173,27 @@ final class LearnSessionTests: XCTestCase {
         XCTAssertEqual(t.session.lessonStatus?.step, 0)
     }
 
+    func testCtrlCDuringACheckStopsTheCheckAndNotTheLesson() throws {
+        let looping = LearnSessionTests.lesson.replacingOccurrences(of: "if not defined(\"y\") { return none }",
+                                                                    with: "trip()\nfor i in 1..1000000 { }")
+        try looping.write(to: directory.appendingPathComponent("lessons/01-double.plx"), atomically: true, encoding: .utf8)
+        let registry = BuiltinRegistry.standard()
+        registry.register("trip", signature: Signature(), help: "Requests an interrupt, as Ctrl-C does.", example: "trip()") { _, _ in
+            Interrupt.request()
+            return .nothing
+        }
+        defer { Interrupt.clear() }
+        let t = Transcript(builtins: registry)
+        t.session.lessonDirectory = directory.appendingPathComponent("lessons").path
+        t.session.lessonProgressPath = progressPath
+        t.run(":learn double")
+        let out = t.run("y = 42")
+        XCTAssertEqual(out, "(the check was interrupted; it runs again after your next input)\n")
+        XCTAssertEqual(t.session.lessonStatus?.step, 0)
+        Interrupt.clear()
+        XCTAssertTrue(t.run("y").hasPrefix("42\n"), "the learner's statement stands")
+    }
+
     func testAMalformedLessonIsAnErrorNamingTheFileAndLine() throws {
         try "#: lesson Broken\n#: step S\n#: task T\n".write(to: directory.appendingPathComponent("lessons/02-broken.plx"), atomically: true, encoding: .utf8)
         let t = learner()
