@@ -393,12 +393,18 @@ extension Session {
     func banner(_ text: String) -> String { "── " + text + " ──\n" }
 
     /// A paragraph broken into lines of at most the terminal's width (and never wider than 88
-    /// columns, which reads better); continuation lines are indented by `hangingIndent`.
+    /// columns, which reads better); continuation lines are indented by `hangingIndent`. A newline
+    /// in the text (a task of several paragraphs) starts a new line.
     func wrap(_ paragraph: String, hangingIndent: Int = 0) -> String {
         let width = max(30, min(88, textWidth() - 1))
         var lines: [String] = []
         var line = ""
-        for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+        for word in paragraph.split(separator: " ", omittingEmptySubsequences: true).flatMap(Session.newlineWords) {
+            if word == "\n" {
+                lines.append(line)
+                line = ""
+                continue
+            }
             let indent = lines.isEmpty ? 0 : hangingIndent
             if !line.isEmpty, indent + line.count + 1 + word.count > width {
                 lines.append(line)
@@ -410,5 +416,15 @@ extension Session {
         if !line.isEmpty || lines.isEmpty { lines.append(line) }
         let pad = String(repeating: " ", count: hangingIndent)
         return lines.enumerated().map { $0.offset == 0 ? $0.element : pad + $0.element }.joined(separator: "\n")
+    }
+
+    /// `"a\nb"` -> `["a", "\n", "b"]`: the words of a text with its newlines as words of their own.
+    static func newlineWords(_ word: Substring) -> [String] {
+        var out: [String] = []
+        for (i, part) in word.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if i > 0 { out.append("\n") }
+            if !part.isEmpty { out.append(String(part)) }
+        }
+        return out
     }
 }

@@ -221,6 +221,8 @@ final class LearnSessionTests: XCTestCase {
         t.session.textWidth = { 40 }
         XCTAssertEqual(t.session.wrap("Task: one two three four five six seven eight nine ten", hangingIndent: 6),
                        "Task: one two three four five six seven\n      eight nine ten")
+        XCTAssertEqual(t.session.wrap("Task: one.\nTwo three four five six seven eight nine ten eleven", hangingIndent: 6),
+                       "Task: one.\n      Two three four five six seven\n      eight nine ten eleven", "a newline starts a line")
         t.session.textWidth = { 200 }
         XCTAssertEqual(t.session.wrap(String(repeating: "word ", count: 20)).components(separatedBy: "\n").map(\.count).max(), 84,
                        "never wider than 88 columns")
