@@ -83,3 +83,16 @@ return true
 # still does: the gradient passes through the frozen layer and the kernels it makes.
 #: run
 grads(hyper, data, batch: 16)
+#: task How many weights of hyper still receive a gradient? Put the number in `flowing`.
+#: hint Count the rows of the table with a gradient norm; frozen weights show none.
+#: hint 7 weights, of which the dense layer's kernel and bias are frozen.
+#: answer
+flowing = 5
+#: check
+if not defined("flowing") { return none }
+if flowing == len(reached(hyper, data)) { return true }
+if flowing == len(hyper.weights) { return "flowing is " + str(flowing) + ", every weight of hyper: the frozen ones get no gradient" }
+return "flowing is " + str(flowing) + "; count the weights with a gradient norm in the table"
+#: success
+# Five: the gradient reaches the template branch's conv2d through a frozen layer and through the
+# kernels, which are values computed per sample, not weights.

@@ -29,7 +29,7 @@ tail = slice(net, from: "merge")
 if not defined("tail") { return none }
 if not is_model(tail) { return "tail is " + str(tail) + ", not a model: slice(net, from: ...) makes one" }
 expected = params(net["down"]) + params(net["out"])
-if params(tail) > expected { return "tail has " + str(params(tail)) + " parameters, " + str(params(tail) - expected) + " more than down and out: it starts before the block ends" }
+if params(tail) > expected { return "tail has " + str(params(tail)) + " parameters, " + str(params(tail) - expected) + " more than down and out: it starts before the block ends; the cuts are " + str(cut_names(net)) }
 if params(tail) < expected { return "tail has " + str(params(tail)) + " parameters, fewer than down and out (" + str(expected) + "): it starts too late" }
 return true
 #: success

@@ -194,6 +194,25 @@ final class LearnSessionTests: XCTestCase {
         XCTAssertTrue(t.run("y").hasPrefix("42\n"), "the learner's statement stands")
     }
 
+    func testTheCheckHelpersAnswerWhatTheTablesShow() {
+        let t = learner()
+        for helper in LessonChecks.all { t.session.interpreter.globals.values[helper.name] = .builtin(helper) }
+        t.run("x = input(8, 8, 1, name: \"img\"); h = x |> conv2d(2, 3, name: \"c\")")
+        t.run("y = add(h, h |> conv2d(2, 1, name: \"r\"), name: \"sum\") |> flatten() |> dense(10, activation: softmax, name: \"d\")")
+        t.run("m = model(x, y); data = digits()[0..31]")
+        XCTAssertEqual(t.run("cut_names(m)"), "[\"img\", \"c\", \"sum\", \"flatten\", \"d\"]\n", "r is beside the skip: no cut")
+        XCTAssertEqual(t.run("compiled(m)"), "false\n")
+        t.run("compile(m, loss: \"sparse_categorical_crossentropy\", optimizer: sgd(0.1))")
+        XCTAssertEqual(t.run("compiled(m)"), "true\n")
+        t.run("freeze(m[\"r\"])")
+        XCTAssertEqual(t.run("reached(m, data)"), "[\"c/kernel\", \"c/bias\", \"d/kernel\", \"d/bias\"]\n", "frozen r gets none")
+        t.run("before = snapshot(m)")
+        XCTAssertEqual(t.run("moved(before, m)"), "[]\n")
+        t.run("step(m, data, steps: 1)")
+        XCTAssertEqual(t.run("moved(before, m)"), "[\"c/kernel\", \"c/bias\", \"d/kernel\", \"d/bias\"]\n")
+        XCTAssertEqual(t.run("[defined(\"before\"), defined(\"nothing_here\"), is_model(m), is_model(x)]"), "[true, false, true, false]\n")
+    }
+
     func testAMalformedLessonIsAnErrorNamingTheFileAndLine() throws {
         try "#: lesson Broken\n#: step S\n#: task T\n".write(to: directory.appendingPathComponent("lessons/02-broken.plx"), atomically: true, encoding: .utf8)
         let t = learner()

@@ -12,3 +12,6 @@ freeze(hyper)
 unfreeze(hyper)
 freeze(hyper.layers[-1])
 :skip
+flowing = 7
+flowing = 4
+flowing = 5
