@@ -1,41 +1,6 @@
 import Foundation
 import PlexusNN
 
-/// A lesson in progress: which step, how many wrong tries at its task, whether `:play` paused it.
-final class LessonRun {
-    let lesson: Lesson
-    var step: Int
-    var wrongTries = 0
-    var paused = false
-    /// `Session.statementsRun` after the lesson's own code last ran: statements up to there are
-    /// not the learner's.
-    var lessonStatementsMark = 0
-
-    init(lesson: Lesson, step: Int) {
-        self.lesson = lesson
-        self.step = step
-    }
-}
-
-/// Where a running lesson stands, for the shell and for tests.
-public struct LessonStatus: Equatable {
-    public var name: String
-    /// The current step, counted from 0.
-    public var step: Int
-    public var steps: Int
-    public var wrongTries: Int
-    public var paused: Bool
-}
-
-/// What a step's check said about the learner's session.
-enum CheckOutcome: Equatable {
-    case passed
-    /// Not attempted yet (the check returned none or false): say nothing.
-    case notYet
-    /// A wrong try, with what differs.
-    case wrong(String)
-}
-
 /// `:learn`, `:skip` and `:play`: lessons at the prompt that teach by doing, in the style of R's
 /// swirl.
 ///
@@ -337,54 +302,6 @@ extension Session {
         for paragraph in run.lesson.steps[run.step].success { write(wrap(paragraph) + "\n") }
         advance(run)
         startStep(run)
-    }
-
-    /// Runs the step's check in a scope of its own over the learner's variables. The check cannot
-    /// change the session: its assignments are local, what it prints is dropped, the random
-    /// generator and the automatic layer names are as they were. A check that fails is a mistake
-    /// in the lesson: it is reported as such and counts as "not yet".
-    func check(_ run: LessonRun) -> CheckOutcome {
-        let step = run.lesson.steps[run.step]
-        guard let code = step.check else { return .passed }
-        let scope = Environment(parent: interpreter.globals)
-        for helper in LessonChecks.all { scope.values[helper.name] = .builtin(helper) }
-        let savedRandom = interpreter.random, savedGlobals = interpreter.globals.values
-        muted += 1
-        let result = Result { try NameScope.with(NameScope()) { try interpreter.executeBlock(code.statements, in: scope) } }
-        muted -= 1
-        interpreter.random = savedRandom
-        interpreter.globals.values = savedGlobals
-
-        let value: Value
-        switch result {
-        case .success(.returned(let v)): value = v
-        case .success(.normal): value = .nothing
-        case .failure where Interrupt.isRequested:
-            // Ctrl-C while a check ran stops the check, not the lesson, and is no mistake of it.
-            write("(the check was interrupted; it runs again after your next input)\n")
-            return .notYet
-        case .failure(var d as Diagnostic):
-            d.notes.append(Diagnostic.Note("in the check of step \(run.step + 1) of lesson '\(run.lesson.name)': a mistake in the lesson, not in your answer"))
-            report(d)
-            return .notYet
-        case .failure(let error):
-            report(Diagnostic("the check of step \(run.step + 1) of lesson '\(run.lesson.name)' failed: \(error)", at: checkSpan(code, step)))
-            return .notYet
-        }
-        switch value {
-        case .bool(true): return .passed
-        case .bool(false), .nothing: return .notYet
-        case .string(let what): return .wrong(what)
-        default:
-            report(Diagnostic("the check of step \(run.step + 1) returned \(value.kindAndValue); a check returns true, none or a string saying what differs", at: checkSpan(code, step)))
-            return .notYet
-        }
-    }
-
-    /// The last statement of a check (or its step's line when it has none), for messages about it.
-    func checkSpan(_ code: LessonCode, _ step: LessonStep) -> SourceSpan {
-        code.statements.last?.span
-            ?? SourceSpan(source: code.source, start: SourceLocation(line: step.line, column: 1, offset: 0), length: 0)
     }
 
     // MARK: - Text
