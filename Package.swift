@@ -47,7 +47,10 @@ let package = Package(
             "PlexusNN",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
-        .testTarget(name: "PlexusLangTests", dependencies: ["PlexusLang"]),
+        .testTarget(name: "PlexusLangTests", dependencies: [
+            "PlexusLang",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         // Drives the built `plexus` binary through a pseudo-terminal and pipes. `swift test` does
         // not link executables, so `make test` builds it first; the tests fail with the command
         // to run when it is missing or older than the sources.

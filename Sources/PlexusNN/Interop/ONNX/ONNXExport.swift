@@ -89,7 +89,7 @@ final class ONNXExporter {
             let base = t.node.layer is InputLayer ? t.node.layer.name : t.sourceDescription
             let name = graph.uniqueName(base)
             inputs.append(ONNXValue(name: name, shape: t.shape, layout: .plexus))
-            inputInfos.append(onnxValueInfo(name, shape: t.shape))
+            inputInfos.append(onnxValueInfo(name, shape: t.shape, isInput: true))
         }
         let results = try emitModel(model, inputs: inputs, prefix: "")
         var outputInfos: [Onnx_ValueInfoProto] = []
@@ -110,7 +110,7 @@ final class ONNXExporter {
                 name = graph.add("Identity", [name], output: wanted)
             }
             outputNames.insert(name)
-            outputInfos.append(onnxValueInfo(name, shape: t.shape))
+            outputInfos.append(onnxValueInfo(name, shape: t.shape, isInput: false))
         }
 
         var g = Onnx_GraphProto()

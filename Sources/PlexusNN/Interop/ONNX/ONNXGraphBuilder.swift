@@ -254,14 +254,21 @@ extension Onnx_AttributeProto {
 }
 
 /// A float tensor's type and shape for a graph input or output: the batch dimension is the
-/// symbolic `batch`, other unknown sizes are named after the tensor and axis.
-func onnxValueInfo(_ name: String, shape: [Int?]) -> Onnx_ValueInfoProto {
+/// symbolic `batch`; other unknown sizes of an input are named after it (`image_height`,
+/// `image_width` for an image), those of an output are left unnamed (ONNX Runtime infers them).
+func onnxValueInfo(_ name: String, shape: [Int?], isInput: Bool) -> Onnx_ValueInfoProto {
     var tensorType = Onnx_TypeProto.Tensor()
     tensorType.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
     var s = Onnx_TensorShapeProto()
     s.dim = shape.enumerated().map { i, d in
         var dim = Onnx_TensorShapeProto.Dimension()
-        if let d { dim.dimValue = Int64(d) } else { dim.dimParam = i == 0 ? "batch" : "\(name)_dim\(i)" }
+        if let d {
+            dim.dimValue = Int64(d)
+        } else if i == 0 {
+            dim.dimParam = "batch"
+        } else if isInput {
+            dim.dimParam = shape.count == 4 && i < 3 ? "\(name)_\(i == 1 ? "height" : "width")" : "\(name)_dim\(i)"
+        }
         return dim
     }
     tensorType.shape = s
