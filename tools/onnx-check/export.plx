@@ -6,15 +6,24 @@
 out = ".build/onnx-check/"
 def images(h, w, c) { return [randn(1, h, w, c), randn(3, h, w, c), randn(8, h, w, c)] }
 
+# A zoo model's 1000-way softmax of random weights is close to uniform, which would hide errors,
+# so its export also outputs inner tensors (probes, checked relative to their size) besides the
+# predictions.
+def probed(m, names) {
+  outs = []
+  for n in names { outs = outs + [m[n].output] }
+  return model(m.inputs[0], outs + m.outputs, name: m.name + "_probed")
+}
+
 # The zoo.
 :load sessions/zoo/vgg16.plx
-export_onnx(vgg16, out + "vgg16/model.onnx", test_inputs: images(224, 224, 3))
+export_onnx(probed(vgg16, ["block1_conv2", "block3_conv3", "block5_pool", "fc2"]), out + "vgg16/model.onnx", test_inputs: images(224, 224, 3))
 :load sessions/zoo/resnet50.plx
-export_onnx(resnet50, out + "resnet50/model.onnx", test_inputs: images(224, 224, 3))
+export_onnx(probed(resnet50, ["conv1_relu", "conv2_block3_out", "conv4_block6_out", "avg_pool"]), out + "resnet50/model.onnx", test_inputs: images(224, 224, 3))
 :load sessions/zoo/mobilenet.plx
-export_onnx(mobilenet, out + "mobilenet/model.onnx", test_inputs: images(224, 224, 3))
+export_onnx(probed(mobilenet, ["conv1_relu", "conv_pw_6_relu", "conv_pw_13_relu", "conv_preds"]), out + "mobilenet/model.onnx", test_inputs: images(224, 224, 3))
 :load sessions/zoo/inception_resnet_v2.plx
-export_onnx(inception_resnet_v2, out + "inception_resnet_v2/model.onnx", test_inputs: images(299, 299, 3))
+export_onnx(probed(inception_resnet_v2, ["mixed_5b", "mixed_6a", "mixed_7a", "conv_7b_ac", "avg_pool"]), out + "inception_resnet_v2/model.onnx", test_inputs: images(299, 299, 3))
 
 # The siamese network of sessions/siamese.plx: one feature model called on both images.
 x = input(28, 28, 1)
@@ -54,13 +63,15 @@ fc = to_fully_conv(cnn)
 export_onnx(fc, out + "fully_conv/model.onnx", test_inputs: [randn(1, 8, 8, 1), randn(3, 16, 12, 1), randn(8, 8, 8, 1)])
 export_onnx(cnn, out + "flatten_dense/model.onnx", test_inputs: images(8, 8, 1))
 
-# The graft hybrid of sessions/graft.plx: MobileNet's front, an adapter, InceptionResNetV2's back.
+# The graft hybrid of sessions/graft.plx: MobileNet's front, an adapter, InceptionResNetV2's back
+# (with the front's and the adapter's outputs as probes).
 front = slice(mobilenet, to: "conv_pad_6")
 back = slice(inception_resnet_v2, from: "block17_10_ac")
 gi = input(224, 224, 3, name: "image")
-ga = front(gi) |> zero_padding2d(3, name: "adapt_pad") |> conv2d(1088, 1, activation: relu, name: "adapt_conv")
+gf = front(gi)
+ga = gf |> zero_padding2d(3, name: "adapt_pad") |> conv2d(1088, 1, activation: relu, name: "adapt_conv")
 ga = ga |> maxpool(3, strides: 2, name: "adapt_pool")
-hybrid = model(gi, back(ga), name: "hybrid")
+hybrid = model(gi, [gf, ga, back(ga)], name: "hybrid")
 export_onnx(hybrid, out + "graft_hybrid/model.onnx", test_inputs: images(224, 224, 3))
 
 # The rest of the layer table: layers the zoo does not use.
