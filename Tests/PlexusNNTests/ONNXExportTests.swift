@@ -174,6 +174,20 @@ final class ONNXExportTests: XCTestCase {
         }
     }
 
+    func testAWeightUsedInTwoLayoutsIsStoredOnceAndTheOtherLayoutDerived() throws {
+        let w = try Weight(name: "shared_kernel", shape: [3, 3, 1, 4])
+        let x = try Input(shape: [6, 6, 1], name: "img")
+        let direct = try Conv(padding: .same, useBias: false, name: "direct")([x, w])
+        let squared = try Conv(padding: .same, useBias: false, name: "squared")([x, multiply(w, w, name: "w2")])
+        let m = try Model(inputs: x, outputs: Add(name: "both")([direct, squared]), name: "two_layouts")
+        let g = try export(m).graph
+        XCTAssertEqual(g.initializer.map(\.name), ["shared_kernel"])
+        XCTAssertEqual(g.initializer.map(\.dims), [[4, 1, 3, 3]], "stored in the layout of its first user, the Conv")
+        let back = g.node.first { $0.input == ["shared_kernel"] && $0.opType == "Transpose" }
+        XCTAssertEqual(back?.attribute.first { $0.name == "perm" }?.ints, [2, 3, 1, 0], "(out, in, kh, kw) back to (kh, kw, in, out)")
+        XCTAssertEqual(g.node.first { $0.opType == "Mul" }?.input, ["shared_kernel/plain", "shared_kernel/plain"])
+    }
+
     func testUnknownHeightAndWidthAreNamedAndPaddedTheSameWay() throws {
         let x = try Input(shape: [nil, nil, 3], name: "photo")
         let y = try Conv2D(filters: 2, kernelSize: 3, strides: 2, padding: .same, name: "conv")(x)

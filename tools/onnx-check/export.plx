@@ -88,3 +88,10 @@ g1 = mm |> global_max_pool() |> dense(6, activation: sigmoid)
 s1 = mm |> permute(2, 1, 3) |> reshape(10, 192) |> layernorm() |> dense(5) |> batchnorm() |> flatten()
 layers = model(xl, concat(g1, s1) |> dropout(0.5) |> dense(4, activation: softmax), name: "layers")
 export_onnx(layers, out + "layers/model.onnx", test_inputs: images(12, 10, 3))
+
+# One weight used in two layouts (a Conv's kernel and a factor of an expression): stored once, the
+# second layout derived by nodes.
+wk = weight(3, 3, 3, 4, name: "shared_kernel")
+xs = input(8, 6, 3, name: "scene")
+two = model(xs, add(conv(xs, wk, padding: "same"), conv(xs, wk * wk, strides: 2, padding: "same") |> upsampling2d(2)), name: "two_layouts")
+export_onnx(two, out + "two_layouts/model.onnx", test_inputs: images(8, 6, 3))
