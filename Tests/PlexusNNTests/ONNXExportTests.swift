@@ -182,10 +182,30 @@ final class ONNXExportTests: XCTestCase {
         let m = try Model(inputs: x, outputs: Add(name: "both")([direct, squared]), name: "two_layouts")
         let g = try export(m).graph
         XCTAssertEqual(g.initializer.map(\.name), ["shared_kernel"])
-        XCTAssertEqual(g.initializer.map(\.dims), [[4, 1, 3, 3]], "stored in the layout of its first user, the Conv")
-        let back = g.node.first { $0.input == ["shared_kernel"] && $0.opType == "Transpose" }
-        XCTAssertEqual(back?.attribute.first { $0.name == "perm" }?.ints, [2, 3, 1, 0], "(out, in, kh, kw) back to (kh, kw, in, out)")
-        XCTAssertEqual(g.node.first { $0.opType == "Mul" }?.input, ["shared_kernel/plain", "shared_kernel/plain"])
+        // Execution order reaches the product first: the weight is stored as it is, and the Conv's
+        // (out, in, kh, kw) kernel is derived from it by a Transpose.
+        XCTAssertEqual(g.initializer.map(\.dims), [[3, 3, 1, 4]])
+        XCTAssertEqual(g.node.first { $0.opType == "Mul" }?.input, ["shared_kernel", "shared_kernel"])
+        let derived = g.node.filter { $0.input == ["shared_kernel"] && $0.opType == "Transpose" }
+        XCTAssertEqual(derived.count, 1, "derived once, however many Convs read it")
+        XCTAssertEqual(derived.first?.attribute.first { $0.name == "perm" }?.ints, [3, 2, 0, 1])
+        let directConv = g.node.first { $0.output == ["direct"] }
+        XCTAssertEqual(directConv?.input.dropFirst().first, derived.first?.output.first)
+    }
+
+    func testAConstantStoredInAKernelLayoutIsUndoneForAPlainUse() throws {
+        let builder = ONNXGraphBuilder()
+        let value = try Tensor(shape: [2, 2, 1, 3], values: (0..<12).map(Float.init))
+        let constant = ONNXConstant(key: "k", name: "k") { value }
+        let depthwise = ONNXWeightForm(permutation: [2, 3, 0, 1], shape: [3, 1, 2, 2])
+        XCTAssertEqual(try builder.initializer(constant, form: depthwise), "k")
+        let plain = try builder.initializer(constant)
+        XCTAssertEqual(try builder.initializer(constant), plain, "derived once")
+        XCTAssertEqual(builder.initializers.map(\.dims), [[3, 1, 2, 2]])
+        XCTAssertEqual(builder.nodes.map(\.opType), ["Constant", "Reshape", "Transpose"])
+        XCTAssertEqual(builder.nodes[0].attribute.first?.t.int64Data, [1, 3, 2, 2], "back to the permuted shape")
+        XCTAssertEqual(builder.nodes[2].attribute.first?.ints, [2, 3, 0, 1], "then the inverse permutation")
+        XCTAssertEqual(builder.nodes[2].output, [plain])
     }
 
     func testUnknownHeightAndWidthAreNamedAndPaddedTheSameWay() throws {
