@@ -1,11 +1,11 @@
-# Plexus: make run | make test | make bench | make transcripts
+# Plexus: make run | make test | make bench | make transcripts | make onnx-check | make bench-ort
 # Each target first makes sure the two system libraries (OpenBLAS, GNU readline) are present:
 # installed with apt-get when missing and we are root, otherwise the exact command is printed.
 
 SWIFT ?= swift
 RELEASE = $(SWIFT) build -c release
 
-.PHONY: run test transcripts bench build deps clean
+.PHONY: run test transcripts bench build deps clean onnx-venv onnx-check bench-ort
 
 deps:
 	@missing=""; \
@@ -44,6 +44,32 @@ transcripts: deps
 bench: deps
 	$(RELEASE) --product plexus-bench
 	$$($(RELEASE) --show-bin-path)/plexus-bench
+
+# ONNX export against ONNX Runtime (not part of make test: it needs Python and packages from PyPI,
+# installed into a virtual environment outside the repository, ONNX_VENV).
+ONNX_VENV ?= $(HOME)/.cache/plexus/venv-onnx
+ONNX_PYTHON = $(ONNX_VENV)/bin/python
+
+onnx-venv:
+	@$(ONNX_PYTHON) -c "import onnx, onnxruntime, numpy" 2>/dev/null || { \
+	  echo "plexus: installing onnx, onnxruntime and numpy into $(ONNX_VENV)"; \
+	  python3 -m venv $(ONNX_VENV) && $(ONNX_VENV)/bin/pip install -q onnx onnxruntime numpy; }
+
+# Exports the zoo, the seed scenarios' models and the rest of the layer table with test data at batch
+# sizes 1, 3 and 8 (tools/onnx-check/export.plx), then checks every file with
+# onnx.checker.check_model(full_check=True) and compares ONNX Runtime's outputs with Plexus's.
+onnx-check: deps onnx-venv
+	$(RELEASE) --product plexus
+	rm -rf .build/onnx-check && mkdir -p .build/onnx-check
+	$$($(RELEASE) --show-bin-path)/plexus tools/onnx-check/export.plx > .build/onnx-check/export.log
+	$(ONNX_PYTHON) tools/onnx-check/check.py .build/onnx-check
+
+# ONNX Runtime (2 intra-op threads) timing the ResNet50, MobileNet and VGG16 files Plexus exports,
+# one JSON line per workload like plexus-bench.
+bench-ort: deps onnx-venv
+	$(RELEASE) --product plexus
+	$$($(RELEASE) --show-bin-path)/plexus bench/export_onnx_models.plx > /dev/null
+	$(ONNX_PYTHON) bench/ort_plexus.py .build/bench-onnx
 
 clean:
 	rm -rf .build

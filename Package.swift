@@ -15,6 +15,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // ONNX export: the generated onnx.pb.swift is committed (see its header), only the runtime
+        // library is built here, never the protoc plugin.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -29,7 +32,10 @@ let package = Package(
             providers: [.apt(["libreadline-dev"])]
         ),
         .target(name: "PlexusTensor", dependencies: ["CBLAS"]),
-        .target(name: "PlexusNN", dependencies: ["PlexusTensor"]),
+        .target(name: "PlexusNN", dependencies: [
+            "PlexusTensor",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .target(name: "PlexusLang", dependencies: ["PlexusNN"]),
         .executableTarget(name: "plexus", dependencies: [
             "PlexusLang", "CReadline",
@@ -37,8 +43,14 @@ let package = Package(
         ]),
         .executableTarget(name: "plexus-bench", dependencies: ["PlexusNN", "CBLAS"]),
         .testTarget(name: "PlexusTensorTests", dependencies: ["PlexusTensor"]),
-        .testTarget(name: "PlexusNNTests", dependencies: ["PlexusNN"]),
-        .testTarget(name: "PlexusLangTests", dependencies: ["PlexusLang"]),
+        .testTarget(name: "PlexusNNTests", dependencies: [
+            "PlexusNN",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+        .testTarget(name: "PlexusLangTests", dependencies: [
+            "PlexusLang",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         // Drives the built `plexus` binary through a pseudo-terminal and pipes. `swift test` does
         // not link executables, so `make test` builds it first; the tests fail with the command
         // to run when it is missing or older than the sources.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// Writes a file whole or not at all: the bytes go to a temporary file beside the target, which is
 /// then renamed over it.
@@ -11,12 +12,12 @@ import Darwin
 /// half-written script where a good one was.
 ///
 /// - Returns: nil on success, or why it failed ("no such file or directory").
-func writeFileAtomically(_ bytes: [UInt8], toPath path: String) -> String? {
+func writeFileAtomically<Bytes: ContiguousBytes>(_ bytes: Bytes, toPath path: String) -> String? {
     let temporary = path + ".tmp-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { return String(cString: strerror(errno)) }
     var failure: String?
-    bytes.withUnsafeBufferPointer { buffer in
+    bytes.withUnsafeBytes { buffer in
         var done = 0
         while done < buffer.count {
             let n = write(fd, buffer.baseAddress.map { $0 + done }, buffer.count - done)
