@@ -5,8 +5,11 @@ import XCTest
 /// prints with the `.out` file beside it (`TranscriptComparison`: training figures within the
 /// tolerance the script states, everything else exactly).
 ///
-/// Each script runs as `plexus --keep-going sessions/NAME.plx` from the repository root, stdout and
-/// stderr read through one pipe, in the order they were written.
+/// Each script runs as a user runs it, `plexus /path/to/sessions/NAME.plx`, from a working
+/// directory outside the repository: it must run to its end and exit with status 0 (a mistake
+/// shown on purpose is inside `try`). Stdout and stderr are read through one pipe, in the order
+/// they were written; the repository's path is taken out of the output, so diagnostics name
+/// `sessions/NAME.plx` and the recorded files do not depend on the machine.
 ///
 /// The scripts that train (call `fit` or `step`) run twice, once with `OPENBLAS_CORETYPE=Haswell
 /// OPENBLAS_L2_SIZE=512` in the child's environment and once with both removed from it (some of
@@ -41,7 +44,7 @@ final class TranscriptTests: XCTestCase {
         ProcessInfo.processInfo.environment["PLEXUS_RECORD"].map { !$0.isEmpty && $0 != "0" } ?? false
     }
 
-    /// A scratch directory, removed after the test.
+    /// A working directory outside the repository, removed after the test.
     var elsewhere: URL!
 
     override func setUpWithError() throws {
@@ -53,9 +56,12 @@ final class TranscriptTests: XCTestCase {
         try? FileManager.default.removeItem(at: elsewhere)
     }
 
-    /// What `plexus --keep-going SCRIPT` prints run from the repository root.
+    /// What `plexus ROOT/SCRIPT` prints run from `elsewhere`, with `ROOT/` taken out.
     func replay(_ script: String, environment: [String: String]) throws -> ProcessOutput {
-        try runProcess(try releasePlexus(), ["--keep-going", script], in: repositoryRoot, environment: environment)
+        let root = repositoryRoot.standardizedFileURL.path + "/"
+        var run = try runProcess(try releasePlexus(), [root + script], in: elsewhere, environment: environment)
+        run.text = run.text.replacingOccurrences(of: root, with: "")
+        return run
     }
 
     /// Runs a script and checks its exit status and its output against the recorded transcript.
@@ -63,7 +69,8 @@ final class TranscriptTests: XCTestCase {
         let source = try String(contentsOfFile: repositoryRoot.appendingPathComponent(script).path, encoding: .utf8)
         let comparison = try TranscriptComparison(script: source, name: script)
         let run = try replay(script, environment: environment)
-        XCTAssertTrue(run.exitedNormally, "'plexus \(script)' (\(described)) crashed\n\(run.text)")
+        XCTAssertTrue(run.exitedNormally && run.status == 0,
+                      "'plexus \(script)' (\(described)) did not run to its end: exit status \(run.status)\n\(run.text)")
         let expectedPath = repositoryRoot.appendingPathComponent(String(script.dropLast(4)) + ".out").path
         guard let expected = FileManager.default.contents(atPath: expectedPath) else {
             XCTFail("\(script) has no recorded output \(String(script.dropLast(4))).out: check what it prints "
@@ -80,7 +87,7 @@ final class TranscriptTests: XCTestCase {
         (try? String(contentsOfFile: repositoryRoot.appendingPathComponent(script).path, encoding: .utf8)) ?? ""
     }
 
-    func testEverySessionScriptPrintsItsRecordedOutput() throws {
+    func testEverySessionScriptRunsToItsEndFromAnyDirectoryAndPrintsItsRecordedOutput() throws {
         let scripts = TranscriptTests.scripts()
         XCTAssertFalse(scripts.isEmpty, "no scripts found under \(repositoryRoot.path)/sessions")
         let environment = ProcessInfo.processInfo.environment
