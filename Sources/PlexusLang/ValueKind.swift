@@ -64,6 +64,15 @@ public struct ValueKind {
         return ValueKind(name) { v in kinds.contains { $0.matches(v) } }
     }
 
+    /// One of a fixed set of strings in any case, as Keras reads `padding="SAME"`.
+    public static func choiceIgnoringCase(_ options: [String]) -> ValueKind {
+        let name = "one of " + options.map { Value.quote($0) }.joined(separator: ", ")
+        return ValueKind(name, choices: options) { v in
+            if case .string(let s) = v { return options.contains(s.lowercased()) }
+            return false
+        }
+    }
+
     /// One of a fixed set of strings, like Keras's `padding="valid"|"same"`.
     public static func choice(_ options: [String]) -> ValueKind {
         let name = "one of " + options.map { Value.quote($0) }.joined(separator: ", ")
