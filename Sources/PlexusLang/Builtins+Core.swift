@@ -18,6 +18,7 @@ extension BuiltinRegistry {
                  example: "len([1, 2, 3])    # 3") { args, _ in
             switch args["x"] {
             case .list(let xs), .tuple(let xs): return .number(Double(xs.count))
+            case .cuts(let c): return .number(Double(c.cuts.count))
             case .range(let r): return .number(Double(r.count))
             case .string(let s): return .number(Double(s.count))
             default: throw args.kindError("x", "a list, tuple, range or string")

@@ -183,6 +183,10 @@ public final class Interpreter {
             for item in items {
                 if try !body(item) { return }
             }
+        case .cuts(let c):
+            for item in c.elements {
+                if try !body(item) { return }
+            }
         case .range(let r):
             var i = r.start
             let count = r.count

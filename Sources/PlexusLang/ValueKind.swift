@@ -37,7 +37,7 @@ public struct ValueKind {
     /// What `len` measures: lists, tuples, ranges and strings.
     public static let sized = ValueKind("a list, tuple, range or string") {
         switch $0 {
-        case .list, .tuple, .range, .string: true
+        case .list, .tuple, .range, .string, .cuts: true
         default: false
         }
     }
