@@ -31,14 +31,18 @@ run: deps
 	@$(RELEASE) --product plexus >/dev/null 2>&1 || $(RELEASE) --product plexus
 	@$$($(RELEASE) --show-bin-path)/plexus
 
-# swift test does not link executables: build plexus first for the shell tests that run it.
+# swift test does not link executables: build plexus first for the shell tests that run it,
+# in debug (the terminal and script-mode tests) and in release (the transcript tests replay the
+# session scripts, which train networks, through it).
 test: deps
 	$(SWIFT) build --product plexus
+	$(RELEASE) --product plexus
 	$(SWIFT) test
 
 # Re-record the expected output (sessions/**/*.out) of every session script, on purpose:
 # check the new output first (git diff sessions/).
 transcripts: deps
+	$(RELEASE) --product plexus
 	PLEXUS_RECORD=1 $(SWIFT) test --filter TranscriptTests
 
 bench: deps

@@ -51,9 +51,10 @@ let package = Package(
             "PlexusLang",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
-        // Drives the built `plexus` binary through a pseudo-terminal and pipes. `swift test` does
-        // not link executables, so `make test` builds it first; the tests fail with the command
-        // to run when it is missing or older than the sources.
+        // Drives the built `plexus` binary through a pseudo-terminal and pipes (the debug build),
+        // and replays the session scripts through the release build (TranscriptTests: they train
+        // networks). `swift test` does not link executables, so `make test` builds both first; the
+        // tests fail with the command to run when one is missing or older than the sources.
         .testTarget(name: "PlexusShellTests", dependencies: ["PlexusLang"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,37 +1,33 @@
-# Deliberate mistakes: each prints its diagnostic (file:line:col, the line, a caret) and the
-# session goes on, as at the prompt. The transcript tests replay scripts this way
-# (plexus --keep-going); `plexus errors.plx` without the flag would stop at the first error.
+# Deliberate mistakes, each shown on purpose with `try { ... }`: it prints the diagnostic the
+# mistake gets anywhere (file:line:col, the line, a caret, a hint) and the script goes on.
+# `try { ... } catch e { ... }` runs its own handler instead, with the message in e.
+# (A syntax error cannot be shown so: it stops a script before anything runs.)
 
 x = 10
-y = x + nope
+try { y = x + nope }
 units = 64
-unit * 2
-"units: " + 64
+try { unit * 2 }
+try { "units: " + 64 }
 xs = [1, 2, 3]
-xs[3]
-1 / 0
-if len(xs) { print("non-empty") }
-range(1, 10, 0)
-print(1, sepp: ",")
-
-# A syntax error runs nothing of its statement.
-z = (1 + )
-z
+try { xs[3] }
+try { 1 / 0 }
+try { if len(xs) { print("non-empty") } }
+try { range(1, 10, 0) }
+try { print(1, sepp: ",") }
 
 # An error inside a function names the call that led there.
 def inverse(v) {
   return 1 / v
 }
-inverse(0)
+try { inverse(0) }
 
 # A failed statement leaves the variables as they were: x is still 10.
-x = x + undefined_name
+try { x = x + undefined_name }
 x
 
-# Commands are checked too.
-:sed 3
-:time maybe
-
-# Unfinished at the end of the script: an error, not a wait.
-print("last line before the end")
-final = [1, 2,
+# catch: the handler runs instead of the report.
+try {
+  inverse(0)
+} catch e {
+  print("inverse(0) failed:", e)
+}

@@ -31,7 +31,7 @@ max_abs_diff(a, b) < 1e-5
 fc(randn(1, 16, 12, 1)).shape
 
 # The same conversion of VGG16 keeps every one of its 138,357,544 parameters.
-:load sessions/zoo/vgg16.plx
+:load zoo/vgg16.plx
 vgg16_fc = to_fully_conv(vgg16)
 params(vgg16_fc)
 vgg16_fc.outputs

@@ -39,6 +39,12 @@ plot(unshared)
 # MatchNet's valid convolutions after its pooling, so the trained network is the same design
 # scaled to 8x8: a shared feature model (conv 24 same, conv 32 valid, dense 64) called on both
 # images, concat, dense 64, dense 2.
+#
+# Eight epochs amplify the rounding of the BLAS kernels: on other processors, kernels or thread
+# counts the figures move (the held-out loss from 0.14 to 0.18 among OpenBLAS's kernels), so the
+# transcript test allows this much for the training figures (all else stays exact):
+#~ loss within 25%
+#~ accuracy within 0.03
 :seed 4
 train, test = split(digits(), 0.8, shuffle: true)
 pair_train = pairs(train, n: 3000)
@@ -54,4 +60,4 @@ small_siamese = model([l8, r8], y8, name: "small_siamese")
 params(small_siamese)
 compile(small_siamese, loss: "sparse_categorical_crossentropy", optimizer: adam(0.001), metrics: ["accuracy"])
 fit(small_siamese, pair_train, epochs: 8, batch: 32)
-evaluate(small_siamese, pair_test)
+test_loss = evaluate(small_siamese, pair_test)

@@ -37,7 +37,7 @@ public indirect enum ExprKind: Equatable {
 public enum UnaryOperator: String, Equatable, Sendable { case negate = "-" }
 
 public enum BinaryOperator: String, Equatable, Sendable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%", power = "**"
+    case add = "+", subtract = "-", multiply = "*", divide = "/", floorDivide = "//", remainder = "%", power = "**"
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
 
     var isComparison: Bool {
@@ -86,8 +86,33 @@ public indirect enum StmtKind: Equatable {
     /// `else if` is an `if` statement alone in the else block.
     case ifElse(Expr, then: [Stmt], else: [Stmt]?)
     case `return`(Expr?)
+    /// `try { body }`: an error in the body is reported and the program goes on after the block;
+    /// `try { body } catch e { handler }`: the handler runs instead, with `e` bound to the message.
+    case tryCatch(body: [Stmt], catch: CatchClause?)
     /// `:name rest-of-line`; only at top level.
     case meta(name: String, argument: String, span: SourceSpan)
+}
+
+/// `catch [NAME] { handler }`.
+public struct CatchClause: Equatable {
+    /// The name bound to the error's message, if any.
+    public var name: String?
+    public var nameSpan: SourceSpan?
+    public var handler: [Stmt]
+
+    public init(name: String?, nameSpan: SourceSpan?, handler: [Stmt]) {
+        self.name = name
+        self.nameSpan = nameSpan
+        self.handler = handler
+    }
+}
+
+extension Stmt {
+    /// A meta command (`:seed 1`), which `:time on` does not time.
+    var isMeta: Bool {
+        if case .meta = kind { return true }
+        return false
+    }
 }
 
 /// What an assignment or a `for` binds: a name, or a tuple of targets to destructure.

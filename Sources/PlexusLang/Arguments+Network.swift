@@ -132,9 +132,9 @@ extension Arguments {
         isNone(name) ? nil : try size2D(name)
     }
 
-    /// `"valid"` or `"same"` (the kind has already been checked by the binder).
+    /// `"valid"` or `"same"` in any case, as Keras (the kind has already been checked by the binder).
     public func padding(_ name: String) throws -> Padding {
-        switch try string(name) {
+        switch try string(name).lowercased() {
         case "same": return .same
         case "valid": return .valid
         default: throw kindError(name, "one of \"valid\", \"same\"")

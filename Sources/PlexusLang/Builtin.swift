@@ -17,8 +17,8 @@ public struct Param {
 /// How a callable takes its arguments, read by the one binder (`bind`) that checks every call.
 ///
 /// Positional parameters may also be passed by name (`dense(units: 10)`, as in Keras); a variadic
-/// parameter collects the remaining positional arguments (`print(a, b, c)`); keyword parameters can
-/// only be passed by name.
+/// parameter collects the remaining positional arguments (`print(a, b, c)`), or takes one value by
+/// name (`input(shape: (28, 28, 1))`); keyword parameters can only be passed by name.
 public struct Signature {
     public var positional: [Param]
     public var variadic: Param?
@@ -154,8 +154,17 @@ extension Signature {
             guard let label = arg.label else { continue }
             sawKeyword = true
             let labelSpan = arg.labelSpan ?? arg.span
+            // A variadic parameter by name takes one value, as Keras's Input(shape=(28, 28, 1)).
+            if let v = variadic, label == v.name, !positional.contains(where: { $0.name == label }) {
+                guard bound.variadic.isEmpty else {
+                    throw Diagnostic("\(callee) got argument '\(label)' twice, by position and by name", at: labelSpan)
+                }
+                bound.variadic = [arg.value]
+                bound.variadicSpans = [arg.span]
+                continue
+            }
             guard positional.contains(where: { $0.name == label }) || keywords.contains(where: { $0.name == label }) else {
-                let candidates = positional.map(\.name) + keywords.map(\.name)
+                let candidates = positional.map(\.name) + (variadic.map { [$0.name] } ?? []) + keywords.map(\.name)
                 if let guess = didYouMean(label, candidates: candidates) {
                     throw Diagnostic("unknown keyword argument '\(label)' for \(callee); did you mean '\(guess)'?", at: labelSpan)
                 }

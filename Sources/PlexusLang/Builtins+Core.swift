@@ -18,6 +18,7 @@ extension BuiltinRegistry {
                  example: "len([1, 2, 3])    # 3") { args, _ in
             switch args["x"] {
             case .list(let xs), .tuple(let xs): return .number(Double(xs.count))
+            case .cuts(let c): return .number(Double(c.cuts.count))
             case .range(let r): return .number(Double(r.count))
             case .string(let s): return .number(Double(s.count))
             default: throw args.kindError("x", "a list, tuple, range or string")
@@ -49,15 +50,15 @@ extension BuiltinRegistry {
             .string(args["x"].description)
         }
 
-        let minMaxSignature = Signature(variadic: Param("values"))
+        let minMaxSignature = Signature(variadic: Param("values"), keywords: [Param("axis", .optional(.integer), default: .nothing)])
         register("min", signature: minMaxSignature,
-                 help: "The smallest of its arguments, or of the elements of a single list, tuple or range. All must be numbers, or all strings.",
-                 example: "min(3, 1, 2)    # 1\nmin([4, 5])    # 4") { args, _ in
+                 help: "The smallest of its arguments, or of the elements of a single list, tuple or range. All must be numbers, or all strings. Of one tensor of values: its smallest element as a number, or with `axis` the smallest along that axis (a tensor without it).",
+                 example: "min(3, 1, 2)    # 1\nmin([4, 5])    # 4\nmin(tensor([[1, 5], [3, 2]]), axis: 0)    # Tensor(2,) [1, 2]") { args, _ in
             try extreme(args, wantSmallest: true)
         }
         register("max", signature: minMaxSignature,
-                 help: "The largest of its arguments, or of the elements of a single list, tuple or range. All must be numbers, or all strings.",
-                 example: "max(3, 1, 2)    # 3\nmax(1..10)    # 10") { args, _ in
+                 help: "The largest of its arguments, or of the elements of a single list, tuple or range. All must be numbers, or all strings. Of one tensor of values: its largest element as a number, or with `axis` the largest along that axis (a tensor without it).",
+                 example: "max(3, 1, 2)    # 3\nmax(1..10)    # 10\nmax(tensor([[1, 5], [3, 2]]))    # 5") { args, _ in
             try extreme(args, wantSmallest: false)
         }
 
@@ -68,22 +69,23 @@ extension BuiltinRegistry {
         }
         // Elementary functions of numbers, enough to build a filter bank (a DCT or Gabor basis)
         // in a script.
-        let functions: [(String, (Double) -> Double, String)] = [
-            ("sqrt", { $0.squareRoot() }, "sqrt(2)    # 1.4142135623730951"),
-            ("exp", Foundation.exp, "exp(1)    # 2.718281828459045"),
-            ("log", Foundation.log, "log(exp(2))    # 2"),
-            ("cos", Foundation.cos, "cos(pi)    # -1"),
-            ("sin", Foundation.sin, "sin(pi / 2)    # 1"),
+        let functions: [(String, (Double) -> Double, String, String)] = [
+            ("sqrt", { $0.squareRoot() }, "The square root of a number (an error for a negative one).", "sqrt(2)    # 1.4142135623730951"),
+            ("exp", Foundation.exp, "e raised to a number.", "exp(1)    # 2.718281828459045"),
+            ("log", Foundation.log, "The natural logarithm of a positive number.", "log(exp(2))    # 2"),
+            ("cos", Foundation.cos, "The cosine of an angle in radians.", "cos(pi)    # -1"),
+            ("sin", Foundation.sin, "The sine of an angle in radians.", "sin(pi / 2)    # 1"),
         ]
-        for (name, f, example) in functions {
+        for (name, f, help, example) in functions {
             register(name, signature: Signature(positional: [Param("x", .number)]),
-                     help: "The \(name) of a number (in radians for cos and sin).", example: example) { args, _ in
+                     help: help, example: example) { args, _ in
                 let x = try args.number("x")
                 let y = f(x)
                 guard y.isFinite || !x.isFinite else { throw args.error("\(name)(\(Value.format(x))) is not a finite number", at: "x") }
                 return .number(y)
             }
         }
+        registerIntegerConversions()
         register("pi", signature: Signature(positional: []),
                  help: "The number pi: a value (pi), or a call (pi()).", example: "cos(pi)    # -1") { _, _ in .number(Double.pi) }
         lookup("pi")?.value = .number(Double.pi)
@@ -92,6 +94,22 @@ extension BuiltinRegistry {
 
 /// `min` / `max`: over the arguments, or over the elements of one sequence argument.
 private func extreme(_ args: Arguments, wantSmallest: Bool) throws -> Value {
+    if args.variadic.count == 1, case .tensor(let t) = args.variadic[0] {
+        let pick: (ArraySlice<Float>) -> Float = { row in
+            let i = indexOfLargest(wantSmallest ? ArraySlice(row.map { -$0 }) : row)
+            return row[row.startIndex + i]
+        }
+        guard args.isNone("axis") else { return .tensor(try reduceAlong(t, axis: try args.int("axis"), args, pick)) }
+        guard t.count > 0 else { throw args.error("a tensor of shape \(formatShape(t.shape)) has no elements", at: "values") }
+        return .number(Double(pick(t.scalars[...])))
+    }
+    if !args.isNone("axis") {
+        throw args.error("axis applies to one tensor of values", at: "axis")
+    }
+    if args.variadic.contains(where: \.isTensorOfValues) {
+        throw args.error("cannot compare a tensor with other values",
+                         suggestion: "the \(args.callee) of a tensor takes the tensor alone: \(args.callee)(t), or \(args.callee)(t, axis: 0)")
+    }
     var candidates = args.variadic
     if candidates.count == 1 {
         switch candidates[0] {
@@ -117,4 +135,11 @@ private func extreme(_ args: Arguments, wantSmallest: Bool) throws -> Value {
         if better { best = v }
     }
     return best
+}
+
+private extension Value {
+    var isTensorOfValues: Bool {
+        if case .tensor = self { return true }
+        return false
+    }
 }

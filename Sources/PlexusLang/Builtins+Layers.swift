@@ -16,7 +16,7 @@ enum BuiltinCategory {
 let activationParam = Param("activation", .optional(.activationFunction), default: .nothing)
 private let useBiasParam = Param("use_bias", .bool, default: .bool(true))
 private let stridesParam = Param("strides", .size2D, default: .number(1))
-let paddingParam = Param("padding", .choice(["valid", "same"]), default: .string("valid"))
+let paddingParam = Param("padding", .choiceIgnoringCase(["valid", "same"]), default: .string("valid"))
 private let dilationParam = Param("dilation_rate", .size2D, default: .number(1))
 private func initializerParam(_ name: String, _ keras: String) -> Param {
     Param(name, .initializer, default: .string(keras))
@@ -133,14 +133,14 @@ extension BuiltinRegistry {
         }
 
         let poolKeywords = [Param("strides", .optional(.size2D), default: .nothing), paddingParam]
-        registerLayer("maxpool", typeName: "MaxPooling2D",
+        registerLayer("maxpool", aliases: ["max_pooling2d"], typeName: "MaxPooling2D",
                       positional: [Param("pool_size", .size2D, default: .number(2))], keywords: poolKeywords,
                       help: "Max pooling over height and width (Keras MaxPooling2D). The strides default to the pool size, so maxpool(3) takes non-overlapping 3x3 windows.",
                       example: "h = h |> maxpool(3)    # (None, 27, 27, 24) -> (None, 9, 9, 24)") { args, name in
             try MaxPooling2D(poolSize: args.size2D("pool_size"), strides: args.optionalSize2D("strides"),
                              padding: args.padding("padding"), name: name)
         }
-        registerLayer("avgpool", typeName: "AveragePooling2D",
+        registerLayer("avgpool", aliases: ["average_pooling2d"], typeName: "AveragePooling2D",
                       positional: [Param("pool_size", .size2D, default: .number(2))], keywords: poolKeywords,
                       help: "Average pooling over height and width (Keras AveragePooling2D); the strides default to the pool size.",
                       example: "h = h |> avgpool(2)    # halves height and width") { args, name in
@@ -148,12 +148,12 @@ extension BuiltinRegistry {
                                  padding: args.padding("padding"), name: name)
         }
         let keepdims = Param("keepdims", .bool, default: .bool(false))
-        registerLayer("global_avg_pool", aliases: ["gap"], typeName: "GlobalAveragePooling2D", keywords: [keepdims],
+        registerLayer("global_avg_pool", aliases: ["gap", "global_average_pooling2d"], typeName: "GlobalAveragePooling2D", keywords: [keepdims],
                       help: "The mean over height and width of each channel (Keras GlobalAveragePooling2D): (None, h, w, c) to (None, c), or (None, 1, 1, c) with keepdims.",
                       example: "v = h |> gap()    # (None, 7, 7, 512) -> (None, 512)") { args, name in
             try GlobalAveragePooling2D(keepdims: args.bool("keepdims"), name: name)
         }
-        registerLayer("global_max_pool", typeName: "GlobalMaxPooling2D", keywords: [keepdims],
+        registerLayer("global_max_pool", aliases: ["global_max_pooling2d"], typeName: "GlobalMaxPooling2D", keywords: [keepdims],
                       help: "The maximum over height and width of each channel (Keras GlobalMaxPooling2D): (None, h, w, c) to (None, c).",
                       example: "v = h |> global_max_pool()") { args, name in
             try GlobalMaxPooling2D(keepdims: args.bool("keepdims"), name: name)
@@ -187,7 +187,7 @@ extension BuiltinRegistry {
             return try Dropout(rate: args.float("rate"), noiseShape: noiseShape, seed: args.optionalInt("seed"), name: name)
         }
 
-        registerLayer("batchnorm", typeName: "BatchNormalization",
+        registerLayer("batchnorm", aliases: ["batch_normalization"], typeName: "BatchNormalization",
                       keywords: [Param("axis", .integer, default: .number(-1)), Param("momentum", .number, default: .number(0.99)),
                                  Param("epsilon", .number, default: .number(0.001)), Param("center", .bool, default: .bool(true)),
                                  Param("scale", .bool, default: .bool(true)), initializerParam("beta_initializer", "zeros"),
@@ -204,7 +204,7 @@ extension BuiltinRegistry {
                                    movingVarianceInitializer: args.initializer("moving_variance_initializer"), name: name)
         }
 
-        registerLayer("layernorm", typeName: "LayerNormalization",
+        registerLayer("layernorm", aliases: ["layer_normalization"], typeName: "LayerNormalization",
                       keywords: [Param("axis", .axes, default: .number(-1)), Param("epsilon", .number, default: .number(0.001)),
                                  Param("center", .bool, default: .bool(true)), Param("scale", .bool, default: .bool(true)),
                                  initializerParam("beta_initializer", "zeros"), initializerParam("gamma_initializer", "ones")],
@@ -223,7 +223,7 @@ extension BuiltinRegistry {
             return try ZeroPadding2D(top: top, bottom: bottom, left: left, right: right, name: name)
         }
 
-        registerLayer("upsampling2d", typeName: "UpSampling2D",
+        registerLayer("upsampling2d", aliases: ["up_sampling2d"], typeName: "UpSampling2D",
                       positional: [Param("size", .size2D, default: .number(2))],
                       keywords: [Param("interpolation", .choice(["nearest", "bilinear"]), default: .string("nearest"))],
                       help: "Repeats rows and columns (Keras UpSampling2D): (None, 7, 7, c) to (None, 14, 14, c) with size 2.",
@@ -263,6 +263,13 @@ extension BuiltinRegistry {
             }
             lookup(name)?.value = .activation(f)
         }
+        register("activation", category: BuiltinCategory.activations,
+                 signature: Signature(positional: [Param("activation", .activationFunction)], keywords: [nameParam]),
+                 help: "Keras's Activation layer: activation(\"relu\", name: \"act\") is Activation(\"relu\", name=\"act\"), a layer to apply to a tensor (x |> activation(\"relu\")). The activation is a name or a value (relu); x |> relu is the same layer with an automatic name.",
+                 example: "h = x |> conv2d(32, 3) |> activation(\"relu\", name: \"conv1_relu\")") { args, _ in
+            let f = try args.activation("activation")
+            return .layer(try args.attempt(typeName: "Activation") { try ActivationLayer(f, name: args.optionalString("name")) })
+        }
     }
 
     func registerMergeBuiltins() {
@@ -295,7 +302,7 @@ extension BuiltinRegistry {
                 try mergeBuiltin(args, interpreter, typeName: typeName, make: { try make($0) }, compute: compute)
             }
         }
-        register("concat", category: BuiltinCategory.merges,
+        register("concat", aliases: ["concatenate"], category: BuiltinCategory.merges,
                  signature: Signature(variadic: Param("tensors", .oneOf([.tensorLike, .list, .tuple])),
                                       keywords: [Param("axis", .integer, default: .number(-1)), nameParam]),
                  help: "Joins its inputs along `axis` (Keras Concatenate; the last axis by default); the other dimensions must match. Takes several tensors or one list. On symbolic tensors it applies a new layer; on tensors of values it computes now; with no tensors it returns the layer.",

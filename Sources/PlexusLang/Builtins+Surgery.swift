@@ -9,10 +9,10 @@ extension BuiltinCategory {
 extension BuiltinRegistry {
     func registerSurgeryBuiltins() {
         register("cuts", category: BuiltinCategory.surgery, signature: Signature(positional: [Param("m", .model)]),
-                 help: "The places where a single tensor carries everything downstream: the only points at which the graph can be cut in two (each with its layer, position and shape). In a chain every tensor is a cut; inside a residual or Inception block none is. slice(m, from: ...) accepts exactly these.",
-                 example: "cuts(resnet50)") { args, interpreter in
-            interpreter.write(cutTable(try args.model("m")) + "\n")
-            return .nothing
+                 help: "The places where a single tensor carries everything downstream: the only points at which the graph can be cut in two. Returns them as a list of the cut tensors, in execution order (index it, loop over it, len it, hand an element to slice), which the prompt shows as a table with each one's layer, position and shape. In a chain every tensor is a cut; inside a residual or Inception block none is. slice(m, from: ...) accepts exactly these.",
+                 example: "cuts(resnet50)\nc = cuts(resnet50); back = slice(resnet50, from: c[len(c) - 3])") { args, _ in
+            let m = try args.model("m")
+            return .cuts(CutList(modelName: m.name, cuts: cuts(m)))
         }
 
         let point = ValueKind.oneOf([.string, .symbolicLike, .list, .optional(.string)])

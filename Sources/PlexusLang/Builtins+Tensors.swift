@@ -16,6 +16,7 @@ private let weightInit = ValueKind("an initializer (\"glorot_uniform\", \"zeros\
 
 extension BuiltinRegistry {
     func registerTensorBuiltins() {
+        registerInspectionBuiltins()
         register("weight", category: BuiltinCategory.tensors,
                  signature: Signature(variadic: Param("shape", .sizes),
                                       keywords: [Param("init", weightInit, default: .string("glorot_uniform")),
@@ -144,13 +145,13 @@ extension BuiltinRegistry {
         let reduceKeywords = [Param("axis", .optional(.axes), default: .nothing), Param("keepdims", .bool, default: .bool(false)), nameParam]
         register("sum", category: BuiltinCategory.tensors,
                  signature: Signature(positional: [Param("x", .oneOf([.tensorLike, .list, .tuple, .range]))], keywords: reduceKeywords),
-                 help: "The sum over `axis` (one axis, a list, or all when none), keeping reduced axes as 1 with keepdims. On symbolic tensors and weights it is a graph node (the axes count a batch dimension too); on tensors of values it computes now. A list of numbers sums to a number, a list of tensors adds them up.",
+                 help: "The sum over `axis` (one axis, a list, or all when none), keeping reduced axes as 1 with keepdims. On symbolic tensors and weights it is a graph node (the axes count a batch dimension too); on tensors of values it computes now, and over all axes (without keepdims) it is a number. A list of numbers sums to a number, a list of tensors adds them up.",
                  example: "sum([1, 2, 3])    # 6\nw = sum(reshape(a, 64, 10, 1, 1) * b, axis: 1)    # (64, 10, 11, 11) -> (64, 11, 11)") { args, interpreter in
             try reduce(args, interpreter, kind: .sum)
         }
         register("mean", category: BuiltinCategory.tensors,
                  signature: Signature(positional: [Param("x", .oneOf([.tensorLike, .list, .tuple, .range]))], keywords: reduceKeywords),
-                 help: "The mean over `axis` (one axis, a list, or all when none), keeping reduced axes as 1 with keepdims. On symbolic tensors and weights it is a graph node; on tensors of values it computes now. A list of numbers gives their mean.",
+                 help: "The mean over `axis` (one axis, a list, or all when none), keeping reduced axes as 1 with keepdims. On symbolic tensors and weights it is a graph node; on tensors of values it computes now, and over all axes (without keepdims) it is a number. A list of numbers gives their mean.",
                  example: "mean([1, 2, 3, 4])    # 2.5\nmean(tensor([[1, 2], [3, 4]]), axis: 0)    # Tensor(2,) [2, 3]") { args, interpreter in
             try reduce(args, interpreter, kind: .mean)
         }
@@ -237,7 +238,10 @@ private func reduce(_ args: Arguments, _ interpreter: Interpreter, kind: Reducti
         }
         return total
     case .tensor(let t):
-        return .tensor(try args.attempt { kind == .sum ? try t.sum(axes: axes, keepDims: keepdims) : try t.mean(axes: axes, keepDims: keepdims) })
+        let r = try args.attempt { kind == .sum ? try t.sum(axes: axes, keepDims: keepdims) : try t.mean(axes: axes, keepDims: keepdims) }
+        // Over every axis, without keepdims: a number (the rule of Builtins+Inspection.swift).
+        if r.rank == 0, !keepdims { return .number(Double(r.scalars[0])) }
+        return .tensor(r)
     case .symbolic, .weight:
         guard case .graph(let g)? = Operand(x) else { return .nothing } // invariant: symbolic and weight are graph operands
         let name = try args.optionalString("name")

@@ -127,7 +127,7 @@ extension BuiltinRegistry {
                  example: "evaluate(mlp, test)") { args, interpreter in
             let m = try args.model("m"), data = try args.dataset("data")
             let record = try interpreter.withSessionContext(args) { context in
-                try m.evaluate(data, batchSize: try args.int("batch"), context: context)
+                try m.evaluate(data, batchSize: try args.batchSize(), context: context)
             }
             interpreter.write("\(m.name) on \(data.count) samples: \(record.summary)\n")
             return .number(Double(record.loss))
@@ -151,7 +151,7 @@ extension BuiltinRegistry {
             default: throw args.kindError("x", "a tensor, a list of tensors or a dataset")
             }
             let outputs = try interpreter.withSessionContext(args) { context in
-                try predict(m, inputs: inputs, batchSize: Swift.max(1, try args.int("batch")), context: context)
+                try predict(m, inputs: inputs, batchSize: try args.batchSize(), context: context)
             }
             return outputs.count == 1 ? .tensor(outputs[0]) : .list(outputs.map(Value.tensor))
         }
@@ -163,7 +163,7 @@ extension BuiltinRegistry {
                  example: "grads(hyper, train)") { args, interpreter in
             let m = try args.model("m"), data = try args.dataset("data")
             let (loss, norms) = try interpreter.withSessionContext(args) { context in
-                try m.gradientNorms(data, batchSize: try args.int("batch"), context: context)
+                try m.gradientNorms(data, batchSize: try args.batchSize(), context: context)
             }
             interpreter.write(gradientTable(norms, loss: loss, modelName: m.name))
             return .nothing
@@ -240,4 +240,14 @@ private func progressBar(_ p: TrainingProgress, secondsLeft: Double) -> String {
 /// `4 ms`, `1.25 s`: epochs of small models take milliseconds.
 private func duration(_ seconds: Double) -> String {
     seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
+}
+
+extension Arguments {
+    /// The `batch:` argument of evaluate, predict and grads: a positive integer (fit and step
+    /// refuse the others too).
+    func batchSize() throws -> Int {
+        let n = try int("batch")
+        guard n > 0 else { throw error("batch must be a positive integer, got \(n)", at: "batch") }
+        return n
+    }
 }

@@ -150,6 +150,9 @@ extension Interpreter {
         case .range(let r):
             count = r.count
             element = { .number(Double(r[$0])) }
+        case .cuts(let c):
+            count = c.cuts.count
+            element = { c.elements[$0] }
         case .string(let s):
             let chars = Array(s)
             count = chars.count

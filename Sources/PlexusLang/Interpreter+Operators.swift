@@ -42,6 +42,10 @@ extension Interpreter {
         case .divide:
             guard y != 0 else { throw Diagnostic("division by zero", at: rightSpan) }
             return x / y
+        case .floorDivide:
+            // Floored, as in Python: 7 // 2 == 3, -7 // 2 == -4; the partner of `%`.
+            guard y != 0 else { throw Diagnostic("division by zero", at: rightSpan) }
+            return (x / y).rounded(.down)
         case .remainder:
             guard y != 0 else { throw Diagnostic("remainder by zero", at: rightSpan) }
             // Floored, as in Python: the result has the sign of the divisor (-7 % 3 == 2).

@@ -12,6 +12,9 @@ public final class Interpreter {
     public let builtins: BuiltinRegistry
     /// Where `print` writes.
     public var write: (String) -> Void
+    /// Where `try` without `catch` reports the error it stops (the session renders it as any
+    /// other diagnostic).
+    public var reportCaught: (Diagnostic) -> Void = { _ in }
     /// Whether long builtins (fit, step) may redraw a progress bar with timings: true only when
     /// the output is a terminal. Scripts and transcripts get plain, deterministic lines.
     public var liveProgress = false
@@ -60,6 +63,7 @@ public final class Interpreter {
             guard let e else { return .returned(.nothing) }
             return .returned(try evaluate(e, in: env))
         case .ifElse: return try executeIf(stmt, in: env)
+        case .tryCatch: return try executeTry(stmt, in: env)
         case .forLoop: return try executeFor(stmt, in: env)
         case .def(let decl):
             try define(decl, in: env)
@@ -177,6 +181,10 @@ public final class Interpreter {
         switch sequence {
         case .list(let items), .tuple(let items):
             for item in items {
+                if try !body(item) { return }
+            }
+        case .cuts(let c):
+            for item in c.elements {
                 if try !body(item) { return }
             }
         case .range(let r):

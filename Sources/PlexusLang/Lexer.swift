@@ -185,7 +185,7 @@ public struct Lexer {
         case UInt8(ascii: "+"): one(.plus)
         case UInt8(ascii: "-"): one(.minus)
         case UInt8(ascii: "*"): next == UInt8(ascii: "*") ? two(.starStar) : one(.star)
-        case UInt8(ascii: "/"): one(.slash)
+        case UInt8(ascii: "/"): next == UInt8(ascii: "/") ? two(.slashSlash) : one(.slash)
         case UInt8(ascii: "%"): one(.percent)
         case UInt8(ascii: "="): next == UInt8(ascii: "=") ? two(.equalEqual) : one(.equal)
         case UInt8(ascii: "<"): next == UInt8(ascii: "=") ? two(.lessEqual) : one(.less)

@@ -20,7 +20,7 @@ extension Parser {
             return (comparisonPriority, comparisonPriority)
         case .dotDot: return (rangePriority, rangePriority)
         case .plus, .minus: return (7, 7)
-        case .star, .slash, .percent: return (8, 8)
+        case .star, .slash, .slashSlash, .percent: return (8, 8)
         case .starStar: return (11, 10)
         default: return nil
         }
@@ -82,6 +82,7 @@ extension Parser {
         case .minus: return .binary(.subtract, a, b)
         case .star: return .binary(.multiply, a, b)
         case .slash: return .binary(.divide, a, b)
+        case .slashSlash: return .binary(.floorDivide, a, b)
         case .percent: return .binary(.remainder, a, b)
         case .starStar: return .binary(.power, a, b)
         case .equalEqual: return .binary(.equal, a, b)

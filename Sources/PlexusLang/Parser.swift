@@ -158,11 +158,12 @@ public struct Parser {
             throw error("unexpected '=' after the statement", at: peek,
                         suggestion: "assign to a name (x = ...) or compare with '=='")
         default:
+            try rejectIs()
             throw error("expected end of statement (a newline or ';'), found \(peek.kind.display)", at: peek)
         }
     }
 
-    // statement -> meta | def | for | if | return | simple
+    // statement -> meta | def | for | if | try | return | simple
     mutating func statement() throws -> Stmt {
         let token = peek
         switch token.kind {
@@ -177,6 +178,10 @@ public struct Parser {
         case .kwFor: return try forStatement()
         case .kwIf: return try ifStatement()
         case .kwReturn: return try returnStatement()
+        case .kwTry: return try tryStatement()
+        case .kwCatch:
+            throw error("'catch' without a 'try'", at: token,
+                        suggestion: "put 'catch' after the '}' that closes the try block")
         case .kwElse:
             throw error("'else' without an 'if'", at: token,
                         suggestion: "put 'else' after the '}' that closes the if block")
@@ -309,6 +314,7 @@ public struct Parser {
             throw error("expected '{' after the if condition, found '='", at: peek,
                         suggestion: "use '==' to compare")
         }
+        try rejectIs()
         let (thenBlock, close) = try block("the if body")
         var end = close.span
         // `else` may follow the closing brace on the same line or start the next one.
@@ -327,6 +333,34 @@ public struct Parser {
             end = elseClose.span
         }
         return Stmt(.ifElse(condition, then: thenBlock, else: elseBlock), ifToken.span.through(end))
+    }
+
+    /// Python's `x is none` after an expression: Plexus compares with `==` (`none` is one value).
+    func rejectIs() throws {
+        guard case .identifier("is") = peek.kind else { return }
+        let negated = peekKind(1) == .kwNot
+        throw error("'is' is not an operator in Plexus", at: peek,
+                    suggestion: negated ? "compare with '!=': x != none" : "compare with '==': x == none")
+    }
+
+    // try -> 'try' block [ [NEWLINE] 'catch' [ NAME ] block ]
+    mutating func tryStatement() throws -> Stmt {
+        let tryToken = advance()
+        let (body, close) = try block("the try body")
+        // `catch` may follow the closing brace on the same line or start the next one.
+        if check(.newline), peekKind(1) == .kwCatch { advance() }
+        guard match(.kwCatch) != nil else {
+            return Stmt(.tryCatch(body: body, catch: nil), tryToken.span.through(close.span))
+        }
+        var name: String?
+        var nameSpan: SourceSpan?
+        if case .identifier(let n) = peek.kind {
+            name = n
+            nameSpan = advance().span
+        }
+        let (handler, handlerClose) = try block("the catch body")
+        return Stmt(.tryCatch(body: body, catch: CatchClause(name: name, nameSpan: nameSpan, handler: handler)),
+                    tryToken.span.through(handlerClose.span))
     }
 
     /// An `else if` chain counts toward the nesting limit like the blocks it stands for.

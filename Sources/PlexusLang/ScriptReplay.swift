@@ -1,5 +1,5 @@
-/// Runs a whole script into a session: the one function behind `plexus FILE.plx`, `plexus -e`,
-/// piped input, and the transcript tests, so that what the tests check is what users run.
+/// Runs a whole script into a session: the one function behind `plexus FILE.plx`, `plexus -e`
+/// and piped input (the transcript tests run that binary, so what they check is what users run).
 ///
 /// Everything the script prints (values of expression statements, `print`, diagnostics) goes to
 /// the session's output and error sinks in order; the caller decides where those go (stdout and
@@ -17,8 +17,7 @@ public enum ScriptReplay {
         /// anywhere runs nothing, then run statement by statement up to the first error, exactly
         /// as `:load` runs it.
         case stopAtFirstError
-        /// As if each statement were typed at the prompt (`--keep-going`, and the transcript
-        /// tests): the script is cut into the pieces the prompt would run (a line, or the lines of
+        /// As if each statement were typed at the prompt (`--keep-going`): the script is cut into the pieces the prompt would run (a line, or the lines of
         /// one unfinished statement), each error is reported and the next piece runs. Diagnostics
         /// keep the script's name and line numbers.
         case keepGoing
@@ -42,8 +41,8 @@ public enum ScriptReplay {
 
     /// Reads a script file and runs it; an unreadable file is reported as a diagnostic.
     ///
-    /// - Parameter name: the name diagnostics show (the path as the user wrote it by default; the
-    ///   transcript tests pass a path relative to the repository so recorded output is portable).
+    /// - Parameter name: the name diagnostics show (the path as the user wrote it by default); a
+    ///   `:load` in the script looks for a relative file beside this name first.
     @discardableResult
     public static func runFile(_ path: String, name: String? = nil, in session: Session, mode: Mode) -> Bool {
         let pathSource = SourceFile(name: "<command line>", text: path)
@@ -61,8 +60,8 @@ public enum ScriptReplay {
     }
 
     /// Cuts a script where the prompt would run it: after each line that completes a statement
-    /// (or is a syntax error), except that an `else` starting the next line belongs to the `if`
-    /// before it, as it does in a script. Each piece keeps the script's name and is padded with
+    /// (or is a syntax error), except that an `else` or `catch` starting the next line belongs to
+    /// the `if` or `try` before it, as it does in a script. Each piece keeps the script's name and is padded with
     /// the newlines before it, so its diagnostics show the script's own line numbers.
     static func pieces(of source: SourceFile) -> [SourceFile] {
         let lines = source.lineStarts.indices.map { i -> ArraySlice<UInt8> in
@@ -83,7 +82,7 @@ public enum ScriptReplay {
                 continue
             }
             if case .incomplete = Parser.parse(piece()) { continue }
-            if i + 1 < lines.count, startsWithElse(lines[i + 1]), case .complete = Parser.parse(piece()) { continue }
+            if i + 1 < lines.count, continuesBlock(lines[i + 1]), case .complete = Parser.parse(piece()) { continue }
             pieces.append(piece())
             pending = []
         }
@@ -105,10 +104,15 @@ public enum ScriptReplay {
         return true
     }
 
-    static func startsWithElse(_ line: ArraySlice<UInt8>) -> Bool {
+    /// A line starting with `else` or `catch`, which continue the `if` or `try` before them.
+    static func continuesBlock(_ line: ArraySlice<UInt8>) -> Bool {
+        startsWith("else", line) || startsWith("catch", line)
+    }
+
+    static func startsWith(_ keyword: String, _ line: ArraySlice<UInt8>) -> Bool {
         let text = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard text.starts(with: Array("else".utf8)) else { return false }
-        let after = text.dropFirst(4).first
+        guard text.starts(with: Array(keyword.utf8)) else { return false }
+        let after = text.dropFirst(keyword.utf8.count).first
         guard let after else { return true }
         return !(after == UInt8(ascii: "_") || (after >= 48 && after <= 57) || ((after | 0x20) >= 97 && (after | 0x20) <= 122))
     }

@@ -46,11 +46,12 @@ extension Session {
             session.reset()
             session.write("session reset\n")
         })
-        register(MetaCommand(name: "quit", usage: ":quit", help: "Leaves Plexus.") { session, _, _ in
+        register(MetaCommand(name: "quit", usage: ":quit",
+                             help: "Leaves Plexus. In a script run by ':load' it ends that script only, and the session goes on.") { session, _, _ in
             session.quitRequested = true
         })
         register(MetaCommand(name: "time", usage: ":time on|off",
-                             help: "Shows how long each input takes to run.") { session, argument, span in
+                             help: "Shows how long each statement takes to run (each statement of a script too; meta commands are not timed).") { session, argument, span in
             switch argument {
             case "on": session.timing = true
             case "off": session.timing = false
@@ -66,15 +67,18 @@ extension Session {
             session.setSeed(n)
         })
         register(MetaCommand(name: "load", usage: ":load FILE",
-                             help: "Runs a script, as if its statements were typed at the prompt.") { session, argument, span in
+                             help: "Runs a script, as if its statements were typed at the prompt. A relative FILE is looked for beside the script the ':load' is in, then in the working directory. A ':quit' in it ends that script only.") { session, argument, span in
             guard !argument.isEmpty else { throw Diagnostic("':load' expects a file name", at: span) }
             guard session.loadDepth < Session.maxLoadDepth else {
                 throw Diagnostic("':load' nested more than \(Session.maxLoadDepth) deep (does a script load itself?)", at: span)
             }
-            let source = try session.readScript(argument, at: span)
+            let source = try session.readScript(try session.resolveLoadPath(argument, at: span), at: span)
             session.loadDepth += 1
             defer { session.loadDepth -= 1 }
-            if session.execute(source, echo: true, allowIncomplete: false) == .error { throw AlreadyReported() }
+            let status = session.execute(source, echo: true, allowIncomplete: false)
+            // The loaded script's `:quit` ended that script; the session (and its models) go on.
+            session.quitRequested = false
+            if status == .error { throw AlreadyReported() }
         })
         register(MetaCommand(name: "save", usage: ":save FILE",
                              help: "Writes the session's successful statements as a script that ':load' replays. The file is written whole or not at all (a temporary file, then renamed).") { session, argument, span in

@@ -31,7 +31,7 @@ public final class Session {
     public let interpreter: Interpreter
     /// The source of each successful statement, in order: what `:save` writes.
     public internal(set) var history: [String] = []
-    /// Print each run's wall-clock time (`:time on`).
+    /// Print each statement's wall-clock time (`:time on`).
     public var timing = false
     /// Colour diagnostics with ANSI escapes (off by default; the shell turns it on for a terminal).
     public var color = false
@@ -77,6 +77,7 @@ public final class Session {
         self.writeError = errors
         self.interpreter = Interpreter(builtins: builtins, seed: seed)
         interpreter.write = { [unowned self] text in self.write(text) }
+        interpreter.reportCaught = { [unowned self] d in self.report(d) }
         registerStandardMetaCommands()
         registerLessonCommands()
     }
@@ -150,6 +151,23 @@ public final class Session {
         return RunResult(status: status, diagnostics: diagnostics, output: transcript)
     }
 
+    /// Where `:load FILE` finds a relative FILE: beside the script the `:load` is in (as Julia's
+    /// `include`), else in the working directory. At the prompt, in `-e` source and piped input
+    /// only the working directory. The path is returned as the loaded script's name, so its own
+    /// `:load`s resolve beside it and its diagnostics name it.
+    func resolveLoadPath(_ path: String, at span: SourceSpan) throws -> String {
+        let expanded = NSString(string: path).expandingTildeInPath
+        let loader = span.source.name
+        guard !expanded.hasPrefix("/"), !loader.hasPrefix("<") else { return path }
+        let folder = NSString(string: loader).deletingLastPathComponent
+        guard !folder.isEmpty else { return path }
+        let beside = NSString(string: folder).appendingPathComponent(path)
+        if FileManager.default.fileExists(atPath: beside) { return beside }
+        if FileManager.default.fileExists(atPath: expanded) { return path }
+        throw Diagnostic("cannot read '\(path)': no such file in \(folder)/ (beside \(loader)) nor in the working directory",
+                         at: span)
+    }
+
     func readScript(_ path: String, at span: SourceSpan) throws -> SourceFile {
         let expanded = NSString(string: path).expandingTildeInPath
         guard let data = FileManager.default.contents(atPath: expanded) else {
@@ -176,13 +194,13 @@ public final class Session {
             statements = s
         }
         let clock = ContinuousClock()
-        let started = clock.now
-        var timed = false
         var status = Status.ok
         for stmt in statements where !quitRequested {
-            if case .meta = stmt.kind {} else { timed = true }
+            let started = clock.now
             do {
                 try runStatement(stmt, echo: echo)
+                // `:time on` times each statement (a script's too), not the meta commands.
+                if timing, !stmt.isMeta { write("time: \(Session.format(clock.now - started))\n") }
             } catch let d as Diagnostic {
                 report(d)
                 status = .error
@@ -195,9 +213,6 @@ public final class Session {
                 status = .error
                 break
             }
-        }
-        if timing, timed, loadDepth == 0 {
-            write("time: \(Session.format(clock.now - started))\n")
         }
         return status
     }

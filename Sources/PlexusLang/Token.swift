@@ -9,10 +9,10 @@ public enum TokenKind: Equatable, Sendable {
     case meta(name: String, argument: String)
 
     // Keywords.
-    case kwDef, kwReturn, kwFor, kwIn, kwIf, kwElse, kwAnd, kwOr, kwNot, kwTrue, kwFalse, kwNone
+    case kwDef, kwReturn, kwFor, kwIn, kwIf, kwElse, kwAnd, kwOr, kwNot, kwTrue, kwFalse, kwNone, kwTry, kwCatch
 
     // Operators and punctuation.
-    case plus, minus, star, slash, percent, starStar
+    case plus, minus, star, slash, slashSlash, percent, starStar
     case equalEqual, bangEqual, less, lessEqual, greater, greaterEqual
     case equal, pipe, dotDot, dot, comma, colon, semicolon
     case leftParen, rightParen, leftBracket, rightBracket, leftBrace, rightBrace
@@ -25,13 +25,13 @@ public enum TokenKind: Equatable, Sendable {
     public static let keywords: [String: TokenKind] = [
         "def": .kwDef, "return": .kwReturn, "for": .kwFor, "in": .kwIn, "if": .kwIf,
         "else": .kwElse, "and": .kwAnd, "or": .kwOr, "not": .kwNot, "true": .kwTrue,
-        "false": .kwFalse, "none": .kwNone,
+        "false": .kwFalse, "none": .kwNone, "try": .kwTry, "catch": .kwCatch,
     ]
 
     /// A token after which a line break does not end the statement: `|>`, `,` and binary operators.
     public var continuesLine: Bool {
         switch self {
-        case .plus, .minus, .star, .slash, .percent, .starStar, .equalEqual, .bangEqual, .less,
+        case .plus, .minus, .star, .slash, .slashSlash, .percent, .starStar, .equalEqual, .bangEqual, .less,
              .lessEqual, .greater, .greaterEqual, .equal, .pipe, .dotDot, .dot, .comma, .kwAnd, .kwOr,
              .kwNot:
             return true
@@ -66,6 +66,8 @@ public enum TokenKind: Equatable, Sendable {
         case .kwIn: return "in"
         case .kwIf: return "if"
         case .kwElse: return "else"
+        case .kwTry: return "try"
+        case .kwCatch: return "catch"
         case .kwAnd: return "and"
         case .kwOr: return "or"
         case .kwNot: return "not"
@@ -76,6 +78,7 @@ public enum TokenKind: Equatable, Sendable {
         case .minus: return "-"
         case .star: return "*"
         case .slash: return "/"
+        case .slashSlash: return "//"
         case .percent: return "%"
         case .starStar: return "**"
         case .equalEqual: return "=="

@@ -18,6 +18,7 @@ extension Value {
         case .dataset: return "a dataset"
         case .optimizer: return "an optimizer"
         case .snapshot: return "a snapshot"
+        case .cuts: return "a list of cuts"
         case .activation: return "an activation"
         default: return kindName
         }
@@ -42,6 +43,7 @@ extension Value {
         case .optimizer(let o): return o.description
         // `snapshot of basis_conv: 3 weights, 1,914 values`
         case .snapshot(let s): return s.description
+        case .cuts(let c): return cutTable(c.cuts, modelName: c.modelName)
         case .activation(let f): return "<activation \(f.rawValue)>"
         default: return description
         }
@@ -77,6 +79,7 @@ extension Value {
         case (.weight(let x), .weight(let y)): return x === y
         case (.optimizer(let x), .optimizer(let y)): return x === y
         case (.snapshot(let x), .snapshot(let y)): return x === y
+        case (.cuts(let x), .cuts(let y)): return x === y
         case (.activation(let x), .activation(let y)): return x == y
         case (.tensor(let x), .tensor(let y)): return sameValues(x, y)
         case (.dataset(let x), .dataset(let y)):

@@ -39,6 +39,8 @@ public enum Value {
     case snapshot(WeightSnapshot)
     /// An activation function (`relu`): a layer argument, applied by calling it.
     case activation(ActivationFunction)
+    /// What `cuts(m)` returns: the cut tensors, a list to index and loop over, shown as a table.
+    case cuts(CutList)
 
     /// The kind's name in messages: "a number", "a list".
     public var kindName: String {
@@ -52,7 +54,7 @@ public enum Value {
         case .range: return "a range"
         case .function: return "a function"
         case .builtin: return "a builtin function"
-        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation: return networkKindName
+        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation, .cuts: return networkKindName
         }
     }
 
@@ -61,7 +63,7 @@ public enum Value {
         switch self {
         case .string(let s): return Value.quote(s)
         case .number, .bool, .nothing, .list, .tuple, .range, .function, .builtin,
-             .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation:
+             .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation, .cuts:
             return description
         }
     }
@@ -80,7 +82,7 @@ public enum Value {
         case .range(let r): return r.description
         case .function(let f): return f.description
         case .builtin(let b): return "<builtin \(b.name)>"
-        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation: return networkDescription
+        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation, .cuts: return networkDescription
         }
     }
 
@@ -138,7 +140,7 @@ extension Value: Equatable {
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
         case (.layer, _), (.model, _), (.symbolic, _), (.weight, _), (.tensor, _), (.dataset, _), (.optimizer, _),
-             (.snapshot, _), (.activation, _):
+             (.snapshot, _), (.activation, _), (.cuts, _):
             return Value.networkEqual(a, b)
         case (.number, _), (.string, _), (.bool, _), (.nothing, _), (.list, _), (.tuple, _), (.range, _),
              (.function, _), (.builtin, _):

@@ -37,7 +37,7 @@ public struct ValueKind {
     /// What `len` measures: lists, tuples, ranges and strings.
     public static let sized = ValueKind("a list, tuple, range or string") {
         switch $0 {
-        case .list, .tuple, .range, .string: true
+        case .list, .tuple, .range, .string, .cuts: true
         default: false
         }
     }
@@ -62,6 +62,15 @@ public struct ValueKind {
         let name = names.count <= 1 ? (names.first ?? "nothing")
             : names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
         return ValueKind(name) { v in kinds.contains { $0.matches(v) } }
+    }
+
+    /// One of a fixed set of strings in any case, as Keras reads `padding="SAME"`.
+    public static func choiceIgnoringCase(_ options: [String]) -> ValueKind {
+        let name = "one of " + options.map { Value.quote($0) }.joined(separator: ", ")
+        return ValueKind(name, choices: options) { v in
+            if case .string(let s) = v { return options.contains(s.lowercased()) }
+            return false
+        }
     }
 
     /// One of a fixed set of strings, like Keras's `padding="valid"|"same"`.

@@ -1,10 +1,10 @@
 import Foundation
 import PlexusNN
 
-// The model-level workloads of BENCHMARKS.md (mlp, siamese, hyper, vgg16_infer), built with
+// The model-level workloads of bench/README.md (mlp, siamese, hyper, vgg16_infer), built with
 // PlexusNN's layers and run through their compiled execution plans: one training step is a
 // forward pass with the tape on, the loss, the backward pass and the optimiser update
-// (`Model.trainStep`); inference is `predict`. Shapes and losses follow ../shared/bench/torch_ref.py.
+// (`Model.trainStep`); inference is `predict`. Shapes and losses follow the PyTorch reference script in bench/.
 // FLOPs are not reported for the training steps (`gflops` 0).
 
 /// Integer class labels in 0..<classes, stored as floats.

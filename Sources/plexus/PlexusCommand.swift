@@ -20,8 +20,9 @@ struct PlexusCommand: ParsableCommand {
             (history in ~/.plexus_history, or the file PLEXUS_HISTORY names). Otherwise it runs a \
             script: FILE, the -e source, or standard input (as a script named <stdin>, without \
             prompts). The first error is printed as FILE:LINE:COL: error: ... and ends the run \
-            with exit status 1; with --keep-going each error is printed and the script goes on, \
-            as if it were typed at the prompt (the transcript tests replay sessions/*.plx so).
+            with exit status 1 (a mistake shown on purpose goes inside try { ... }); with \
+            --keep-going each error is printed and the script goes on, as if it were typed at \
+            the prompt.
             """,
         version: "plexus \(PlexusNN.version)")
 

@@ -7,9 +7,9 @@ import Darwin
 
 /// Script mode: `plexus FILE.plx`, `plexus -e 'source'`, and piped standard input.
 ///
-/// All three go through `ScriptReplay`, the function the transcript tests call too, so a recorded
-/// `.out` file shows exactly what `plexus --keep-going FILE.plx` prints (stdout and stderr
-/// together, without colour).
+/// All three go through `ScriptReplay`. The transcript tests run this binary on every session
+/// script, so a recorded `.out` file shows exactly what `plexus FILE.plx` prints (stdout and
+/// stderr together, without colour).
 struct ScriptRunner {
     let session: Session
     let mode: ScriptReplay.Mode

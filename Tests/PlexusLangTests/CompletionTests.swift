@@ -17,7 +17,7 @@ final class CompletionTests: XCTestCase {
         t.run("presets = 1; rate = 2")
         XCTAssertEqual(complete("x = pr", in: t), Completion(context: .name, word: "pr", candidates: ["predict", "presets", "print"]))
         XCTAssertEqual(complete("ra", in: t).candidates, ["randn", "range", "rate"])
-        XCTAssertEqual(complete("for x i", in: t).candidates, ["idx", "if", "in", "init", "input"])
+        XCTAssertEqual(complete("for x i", in: t).candidates, ["idx", "if", "in", "init", "input", "int"])
     }
 
     func testMembersCompleteAfterADot() {

@@ -33,7 +33,7 @@ final class LanguageReferenceTests: XCTestCase {
 
             `dense(units, activation: none, use_bias: true, kernel_initializer: "glorot_uniform", bias_initializer: "zeros", name: none)`
             """))
-        XCTAssertTrue(text.contains("Also called: `gap`."))
+        XCTAssertTrue(text.contains("Also called: `gap`, `global_average_pooling2d`."))
         XCTAssertTrue(text.contains("## Builtins: optimizers"))
     }
 

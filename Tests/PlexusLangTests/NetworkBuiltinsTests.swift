@@ -5,7 +5,7 @@ import Foundation
 /// The network builtins through the language, as a user types them: layers, models, sharing,
 /// summaries, errors with carets, members, printing.
 final class NetworkBuiltinsTests: XCTestCase {
-    /// DESIGN.md's siamese MatchNet: the feature network (1,381,872 parameters) used twice with
+    /// The siamese MatchNet of docs/design.md: the feature network (1,381,872 parameters) used twice with
     /// shared weights, and once more with a clone for the unshared variant.
     static let siameseScript = """
         x = input(28, 28, 1)
@@ -246,7 +246,7 @@ final class NetworkBuiltinsTests: XCTestCase {
 
     // MARK: - Weights and expressions
 
-    /// DESIGN.md's basis convolution: W = sum_i a_i b_i, a (64, 1, 10) trainable, b (10, 11, 11)
+    /// The basis convolution of docs/design.md: W = sum_i a_i b_i, a (64, 1, 10) trainable, b (10, 11, 11)
     /// frozen, as a conv kernel (11, 11, 1, 64) with the convolution's 64 biases.
     func testBasisExpressionCountsTrainableCoefficientsAndAFrozenBasis() {
         let t = Transcript()

@@ -103,6 +103,10 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(t.run("a"), "1\n")
     }
 
+    func testAnUnknownCommandSuggestsTheClosestOne() {
+        XCTAssertTrue(Transcript().run(":sed 3").hasPrefix("<repl>:1:1: error: unknown command ':sed': did you mean :seed?"))
+    }
+
     func testLoadOfAMissingFileIsAnError() {
         XCTAssertTrue(Transcript().run(":load /nonexistent/x.plx").contains("error: cannot read '/nonexistent/x.plx': no such file"))
     }

@@ -64,7 +64,7 @@ final class LayerShapeTests: XCTestCase {
     }
 
     func testPoolingStridesDefaultToPoolSize() throws {
-        // floor((28 - 3) / 3) + 1 = 9 (DESIGN.md's maxpool(3)); same: ceil(28 / 3) = 10.
+        // floor((28 - 3) / 3) + 1 = 9 (the siamese feature network's maxpool(3)); same: ceil(28 / 3) = 10.
         XCTAssertEqual(try MaxPooling2D(poolSize: 3)(image(28, 28, 24)).shape, [nil, 9, 9, 24])
         XCTAssertEqual(try AveragePooling2D(poolSize: 3, padding: .same)(image(28, 28, 24)).shape, [nil, 10, 10, 24])
         XCTAssertEqual(try MaxPooling2D(poolSize: 3, strides: 2)(image(7, 7, 1)).shape, [nil, 3, 3, 1])

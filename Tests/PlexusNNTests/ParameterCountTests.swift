@@ -21,7 +21,7 @@ final class ParameterCountTests: XCTestCase {
         let m = try mobilenet()
         XCTAssertEqual(m.parameterCount.total, 4_253_864)
         XCTAssertEqual(m.parameterCount.nonTrainable, 21_888)
-        // DESIGN.md's graft point: conv_pad_6 is (None, 29, 29, 256).
+        // docs/design.md's graft point: conv_pad_6 is (None, 29, 29, 256).
         XCTAssertEqual(m["conv_pad_6"]?.nodes.first?.outputShapes, [[nil, 29, 29, 256]])
     }
 

@@ -87,7 +87,7 @@ func mobilenet() throws -> Model {
     return try Model(inputs: input, outputs: x, name: "mobilenet_1.00_224")
 }
 
-/// The feature network of DESIGN.md's siamese MatchNet: 1,381,872 parameters on 28x28x1.
+/// The feature network of the siamese MatchNet (docs/design.md): 1,381,872 parameters on 28x28x1.
 func matchNetFeature() throws -> Model {
     let x = try Input(shape: [28, 28, 1])
     var h = try Conv2D(filters: 24, kernelSize: 3, padding: .same, activation: .relu)(x)
@@ -120,7 +120,7 @@ func matchNets() throws -> (shared: Model, unshared: Model, feature: Model) {
     return (shared, unshared, feature)
 }
 
-/// DESIGN.md's basis convolution: a kernel W = sum_i a_i b_i of shape (11, 11, 1, 64) with
+/// The basis convolution of docs/design.md: a kernel W = sum_i a_i b_i of shape (11, 11, 1, 64) with
 /// `a` (64, 1, 10) trainable and the basis `b` (10, 11, 11) frozen, used by a `Conv` with bias.
 func basisConv() throws -> (model: Model, a: Weight, b: Weight) {
     let a = try Weight(name: "a", shape: [64, 1, 10])

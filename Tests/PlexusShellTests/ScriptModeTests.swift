@@ -28,10 +28,12 @@ final class ScriptModeTests: XCTestCase {
     }
 
     /// Runs plexus with pipes for all three streams (so it is never on a terminal).
-    func plexus(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Run {
+    func plexus(_ arguments: [String], input: String = "", environment: [String: String] = [:],
+                in workingDirectory: URL? = nil) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try plexusExecutable())
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path].merging(environment) { $1 }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
@@ -148,5 +150,33 @@ final class ScriptModeTests: XCTestCase {
     func testSeedFlagAcceptsOnlyAWholeNumber() throws {
         XCTAssertEqual(try plexus(["--seed", "42", "-e", "1"]).status, 0)
         XCTAssertNotEqual(try plexus(["--seed", "-1", "-e", "1"]).status, 0)
+    }
+
+    func testALoadInAScriptFindsTheFileBesideTheScriptFromAnyDirectory() throws {
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("lib"), withIntermediateDirectories: true)
+        _ = try script("lib/parts.plx", "units = 16\n")
+        let main = try script("main.plx", ":load lib/parts.plx\nprint(units * 2)\n")
+        let r = try plexus([main], in: URL(fileURLWithPath: "/"))
+        XCTAssertEqual(r.stdout, "32\n")
+        XCTAssertEqual(r.stderr, "")
+        XCTAssertEqual(r.status, 0)
+    }
+
+    func testALoadInAScriptFallsBackToTheWorkingDirectory() throws {
+        let work = directory.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        _ = try script("work/here.plx", "print(\"from the working directory\")\n")
+        let main = try script("main.plx", ":load here.plx\n")
+        let r = try plexus([main], in: work)
+        XCTAssertEqual(r.stdout, "from the working directory\n")
+        XCTAssertEqual(r.status, 0)
+    }
+
+    func testAMistakeShownWithTryExitsZero() throws {
+        let path = try script("shown.plx", "try { 1 / 0 }\nprint(\"after\")\n")
+        let r = try plexus([path])
+        XCTAssertEqual(r.stdout, "after\n")
+        XCTAssertTrue(r.stderr.hasPrefix("\(path):1:11: error: division by zero"), r.stderr)
+        XCTAssertEqual(r.status, 0)
     }
 }

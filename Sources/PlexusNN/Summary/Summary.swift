@@ -7,7 +7,7 @@
 /// ` Non-trainable params: ...` with 1024-based units. Default line lengths are Keras's: 88 for
 /// chains, 108 with `Connected to`.
 ///
-/// Improvements (DESIGN.md, "what users trip over"):
+/// Improvements (docs/design.md, "what users of other tools trip over"):
 /// - cells wrap instead of ending in "…", so every connection is listed;
 /// - a layer called more than once in the model is marked `[shared x2]` and lists each call's
 ///   input and output shapes (Keras shows only the last call's output, keras#12213), with one
