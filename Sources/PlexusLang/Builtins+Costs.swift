@@ -16,6 +16,14 @@ extension BuiltinRegistry {
             return .record(costsRecord(c))
         }
 
+        register("diff", category: BuiltinCategory.models,
+                 signature: Signature(positional: [Param("a", .model), Param("b", .model)]),
+                 help: "What changed from model a to model b, aligned by structure (the calls in execution order matched by class, arguments and weight shapes, nested models opened where they differ), not by name: layers added (+), removed (-), changed (~: class, arguments, weights, output shapes, rewired inputs), shared in one and separate copies in the other, frozen in one and trainable in the other; each with its parameter and MAC difference, long runs (a cut segment) on one line, then the totals.",
+                 example: "diff(siamese, unshared)\ndiff(cnn, to_fully_conv(cnn))") { args, interpreter in
+            interpreter.write(diff(try args.model("a"), try args.model("b")) + "\n")
+            return .nothing
+        }
+
         register("receptive_field", category: BuiltinCategory.models,
                  signature: Signature(positional: [Param("m", .model)], keywords: [Param("layer", .optional(.string), default: .nothing)]),
                  help: "Prints, for each call of the model, how many input pixels one output unit sees (size), how far apart neighbouring units' fields are (jump, the product of strides) and where the first unit's field is centred (start, pixel i's centre is i), along height and width; at a merge the largest field over its input paths (Araujo et al., Distill 2019). `global` after Flatten or global pooling. With layer: returns that layer's figures as a record instead.",

@@ -96,6 +96,8 @@ struct CostWalk {
     private(set) var backwardPeak = 0
     /// The largest single activation (bytes), for the caller's backward estimate.
     private(set) var largest = 0
+    /// The MACs of every call at every level (nested models' calls included), by node.
+    private(set) var macsByNode: [ObjectIdentifier: Int] = [:]
 
     init(model: Model, inputShapes: [[Int?]], batch: Int) throws {
         let plan = try model.plan()
@@ -116,6 +118,7 @@ struct CostWalk {
             if let m = node.layer as? Model {
                 let w = try CostWalk(model: m, inputShapes: ins, batch: batch)
                 nested[ObjectIdentifier(node)] = w
+                macsByNode.merge(w.macsByNode) { a, _ in a }
                 cost = CallCost(node: node, inputShapes: ins, outputShapes: outs,
                                 macs: w.calls.reduce(0) { $0 + $1.macs }, flops: w.calls.reduce(0) { $0 + $1.flops })
             } else {
@@ -124,6 +127,7 @@ struct CostWalk {
                                 flops: 2 * macs + (try elementwiseFlops(node.layer, inputs: ins, outputs: outs)))
             }
             callsByNode[ObjectIdentifier(node)] = cost
+            macsByNode[ObjectIdentifier(node)] = cost.macs
         }
 
         // Memory under the plan: slots point at buffers; a buffer is freed when no slot holds it.
