@@ -77,3 +77,14 @@ final class DiffTests: XCTestCase {
         XCTAssertTrue(added.contains { $0.contains("new_head (Dense)") }, text)
     }
 }
+
+final class CompareAlignmentTests: XCTestCase {
+    func testUnrelatedModelsAreExplainedPerLayerTypeNotByMisattributedNames() throws {
+        let text = compare(try vgg16(), try resnet50())
+        XCTAssertTrue(text.contains("by layer type:"), text)
+        XCTAssertTrue(text.contains("BatchNormalization: 0 in vgg16 (0 params), 53 in resnet50 (106,240 params): +106,240"), text)
+        XCTAssertTrue(text.contains("Dense: 3 in vgg16 (123,642,856 params), 1 in resnet50 (2,049,000 params): -121,593,856"), text)
+        XCTAssertFalse(text.contains("only in"), text)
+        XCTAssertFalse(text.contains("counted"), text)
+    }
+}
