@@ -84,6 +84,15 @@ extension BuiltinRegistry {
                 return .number(y)
             }
         }
+        register("round", signature: Signature(positional: [Param("x", .number), Param("digits", .integer, default: .number(0))]),
+                 help: "A number rounded to `digits` decimals (half away from zero), to show a figure readably.",
+                 example: "round(15470264320 / 1e9, 2)    # 15.47") { args, _ in
+            let x = try args.number("x"), digits = try args.int("digits")
+            guard (0...15).contains(digits) else { throw args.error("digits must be between 0 and 15, got \(digits)", at: "digits") }
+            let scale = Foundation.pow(10, Double(digits))
+            let y = (x * scale).rounded() / scale
+            return .number(y.isFinite ? y : x)
+        }
         register("pi", signature: Signature(positional: []),
                  help: "The number pi: a value (pi), or a call (pi()).", example: "cos(pi)    # -1") { _, _ in .number(Double.pi) }
         lookup("pi")?.value = .number(Double.pi)
