@@ -8,7 +8,7 @@ extension BuiltinRegistry {
         register("costs", category: BuiltinCategory.models,
                  signature: Signature(positional: [Param("m", .model)], keywords: [Param("batch", .integer, default: .number(1))]),
                  help: "What the model costs, as a record: MACs and FLOPs per sample (every call of a shared layer counted; FLOPs = 2 x MACs + elementwise work, docs/costs.md), parameters, and memory in bytes for a batch: parameters, the inference peak of live activations, and training (activations kept for the backward pass, gradients, the compiled optimizer's state: Adam 2 per weight). Fields read as c.macs or c[\"macs\"].",
-                 example: "c = costs(vgg16, batch: 32)\nc.macs\nc.training_bytes / 2 ** 30    # GiB") { args, _ in
+                 example: "c = costs(vgg16, batch: 32)\nc.macs\nc.training_bytes / 1073741824    # GiB") { args, _ in
             let m = try args.model("m")
             let batch = try args.int("batch")
             guard batch >= 1 else { throw args.error("batch must be at least 1, got \(batch)", at: "batch") }
