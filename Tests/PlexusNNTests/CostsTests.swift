@@ -79,6 +79,14 @@ final class CostsTests: XCTestCase {
         XCTAssertEqual(costs1.parameterBytes, (8 + 20 + 20) * 4)
     }
 
+    func testDropoutSharesItsInputsBufferInInference() throws {
+        let x = try Input(shape: [8])
+        let y = try Dense(units: 4)(Dropout(rate: 0.5)(Dense(units: 16)(x)))
+        // The input (32 B) throughout; at the last dense, its input (64 B, shared by the dropout)
+        // and its output (16 B).
+        XCTAssertEqual(try costs(Model(inputs: x, outputs: y)).inferenceActivationBytes, 32 + 64 + 16)
+    }
+
     func testOptimizerStateIsTwoPerTrainableWeightForAdam() throws {
         let m = try matchNetFeature()
         XCTAssertEqual(try costs(m).optimizerStateBytes, 0)

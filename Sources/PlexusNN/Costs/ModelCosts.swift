@@ -160,6 +160,11 @@ struct CostWalk {
             let outBytes = try zip(cost.outputShapes, cost.outputShapes.indices).map { s, _ in try bytes(s, layer.name) }
             if step.isAlias || isView(layer), let input = step.inputs.first {
                 for s in step.outputs { share(s, with: input) }
+            } else if layer is Dropout, let input = step.inputs.first {
+                // The identity in inference; in training a new output and the mask it kept.
+                for s in step.outputs { share(s, with: input) }
+                kept += 2 * outBytes.reduce(0, +)
+                gradients.append(outBytes.reduce(0, +))
             } else if layer is WeightSource {
                 for s in step.outputs { newBuffer(s, 0) }
             } else if let w = nested[id] {
@@ -188,8 +193,8 @@ struct CostWalk {
     }
 }
 
-/// Layers whose output shares its input's buffer: reshapes, and dropout (the identity in
-/// inference; in training its output is a new tensor, counted by `savedExtra`).
+/// Layers whose output shares its input's buffer: reshapes (dropout, the identity in inference
+/// only, is handled apart).
 private func isView(_ layer: Layer) -> Bool {
     layer is Flatten || layer is Reshape || layer is ReshapeOp
 }

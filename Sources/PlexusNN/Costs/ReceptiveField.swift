@@ -55,7 +55,8 @@ public struct ReceptiveFieldRow {
 }
 
 /// The receptive field of every call of `model` (inputs included) in execution order, a nested
-/// model's call as one row (its output). Over a DAG, a merge takes the largest field of its
+/// model's call as one row (its output). Only image inputs (NHWC) have fields; calls that depend
+/// on none have `nil`. Over a DAG, a merge takes the largest field of its
 /// inputs along each axis (the maximum over paths), with that input's jump and start.
 ///
 /// Convolutions (all kinds; `conv(x, kernel)` by its kernel's size), pooling and zero padding
@@ -64,7 +65,7 @@ public struct ReceptiveFieldRow {
 /// a Dense on an image, merges) leave the field as it is.
 public func receptiveField(_ model: Model) throws -> [ReceptiveFieldRow] {
     var rows: [ReceptiveFieldRow] = []
-    _ = try walkReceptiveField(model, inputStates: model.inputs.map { isImage($0.shape) ? .spatial(height: .input, width: .input) : .global },
+    _ = try walkReceptiveField(model, inputStates: model.inputs.map { isImage($0.shape) ? .spatial(height: .input, width: .input) : nil },
                                rows: &rows)
     return rows
 }
