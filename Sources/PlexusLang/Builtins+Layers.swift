@@ -30,6 +30,7 @@ extension BuiltinRegistry {
         registerMergeBuiltins()
         registerTensorBuiltins()
         registerModelBuiltins()
+        registerCostBuiltins()
         registerDataBuiltins()
         registerOptimizerBuiltins()
         registerSurgeryBuiltins()

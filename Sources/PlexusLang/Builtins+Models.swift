@@ -78,13 +78,18 @@ extension BuiltinRegistry {
         register("summary", category: BuiltinCategory.models,
                  signature: Signature(positional: [Param("m", .model)],
                                       keywords: [Param("expand", .bool, default: .bool(false)),
-                                                 Param("line_length", .optional(.integer), default: .nothing)]),
-                 help: "Prints the model as Keras 3's summary table: each layer with its output shape and parameters (and connections for a graph), totals over unique weights. Shared layers are marked with every call's shapes, frozen layers and BatchNormalization in inference mode are marked; expand: true lists the layers of nested models.",
-                 example: "summary(siamese)\nsummary(siamese, expand: true)") { args, interpreter in
+                                                 Param("line_length", .optional(.integer), default: .nothing),
+                                                 Param("costs", .bool, default: .bool(false)),
+                                                 Param("batch", .integer, default: .number(1))]),
+                 help: "Prints the model as Keras 3's summary table: each layer with its output shape and parameters (and connections for a graph), totals over unique weights. Shared layers are marked with every call's shapes, frozen layers and BatchNormalization in inference mode are marked; expand: true lists the layers of nested models. costs: true adds a MACs column (one line per call of a shared layer) and totals: MACs and FLOPs per sample, memory for inference and training for batch samples (docs/costs.md).",
+                 example: "summary(siamese)\nsummary(siamese, expand: true)\nsummary(vgg16, costs: true, batch: 32)") { args, interpreter in
             let m = try args.model("m")
             let width = try args.optionalInt("line_length")
             if let w = width, w < 40 || w > 1000 { throw args.error("line_length must be between 40 and 1000, got \(w)", at: "line_length") }
-            interpreter.write(summary(m, expand: try args.bool("expand"), lineLength: width) + "\n")
+            let batch = try args.int("batch")
+            guard batch >= 1 else { throw args.error("batch must be at least 1, got \(batch)", at: "batch") }
+            let c = try args.bool("costs") ? try args.attempt { try costs(m, batch: batch) } : nil
+            interpreter.write(summary(m, expand: try args.bool("expand"), lineLength: width, costs: c) + "\n")
             return .nothing
         }
 

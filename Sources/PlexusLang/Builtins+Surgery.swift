@@ -71,18 +71,24 @@ extension BuiltinRegistry {
         }
 
         register("plot", category: BuiltinCategory.surgery,
-                 signature: Signature(positional: [Param("m", .model)], keywords: [Param("file", .optional(.string), default: .nothing)]),
-                 help: "Draws the model's graph in the terminal: one line per layer with its output shape, branches and merges joined by lines, a shared model drawn once with its number of calls. With file: the graph is written as Graphviz DOT instead (render it with `dot -Tpng m.dot -o m.png`).",
-                 example: "plot(siamese)\nplot(siamese, file: \"siamese.dot\")") { args, interpreter in
+                 signature: Signature(positional: [Param("m", .model)],
+                                      keywords: [Param("file", .optional(.string), default: .nothing),
+                                                 Param("costs", .bool, default: .bool(false)),
+                                                 Param("shapes", .bool, default: .bool(false))]),
+                 help: "Draws the model's graph in the terminal: one line per layer with its output shape, branches and merges joined by lines, a shared layer or model drawn once with its number of calls (x2, or [call 1 of 2] when the calls follow each other). costs: true ends each line with its MACs (a shared layer: the sum over its calls). With file: writes a picture instead: \"m.svg\" the same drawing as an SVG image (opens in a browser), \"m.dot\" Graphviz DOT (render with `dot -Tpng m.dot -o m.png`), where a shared layer has a double border and its incoming edges say which call they feed; shapes: true labels every DOT edge with its tensor's shape.",
+                 example: "plot(siamese)\nplot(siamese, costs: true)\nplot(siamese, file: \"siamese.svg\")\nplot(siamese, file: \"siamese.dot\", shapes: true)") { args, interpreter in
             let m = try args.model("m")
+            let c = try args.bool("costs") ? try args.attempt { try costs(m) } : nil
             guard let path = try args.optionalString("file") else {
-                interpreter.write(plot(m) + "\n")
+                interpreter.write(plot(m, costs: c) + "\n")
                 return .nothing
             }
-            if let failure = writeFileAtomically(Array(dotGraph(m).utf8), toPath: path) {
+            let svg = path.lowercased().hasSuffix(".svg")
+            let text = svg ? svgGraph(m, costs: c) : dotGraph(m, edgeShapes: try args.bool("shapes"), costs: c)
+            if let failure = writeFileAtomically(Array(text.utf8), toPath: path) {
                 throw args.error("cannot write \(path): \(failure)", at: "file")
             }
-            interpreter.write("wrote \(path) (Graphviz DOT, \(m.layers.count) layers)\n")
+            interpreter.write("wrote \(path) (\(svg ? "SVG" : "Graphviz DOT"), \(m.layers.count) layers)\n")
             return .nothing
         }
 

@@ -131,6 +131,15 @@ extension Interpreter {
     func networkIndex(_ base: Value, _ index: Value, at span: SourceSpan, indexSpan: SourceSpan) throws -> Value? {
         switch base {
         case .model(let m): return try layer(of: m, index, at: indexSpan)
+        case .record(let r):
+            guard case .string(let name) = index else {
+                throw Diagnostic("a record is indexed by a field name, like c[\"macs\"], got \(index.kindAndValue)", at: indexSpan,
+                                 notes: [Diagnostic.Note("fields: " + r.names.joined(separator: ", "))])
+            }
+            if let v = r[name] { return v }
+            let guess = didYouMean(name, candidates: r.names)
+            throw Diagnostic("the record has no field \"\(name)\"" + (guess.map { "; did you mean \"\($0)\"?" } ?? ""), at: indexSpan,
+                             notes: [Diagnostic.Note("fields: " + r.names.joined(separator: ", "))])
         case .dataset(let d):
             let indices = try sampleIndices(index, count: d.count, what: "dataset", at: indexSpan)
             do { return .dataset(try d.subset(indices)) } catch { throw diagnostic(for: error, at: span) }

@@ -98,6 +98,7 @@ extension Value {
         case .dataset: return datasetMembers.map(\.name)
         case .optimizer: return optimizerMembers.map(\.name)
         case .activation: return activationMembers.map(\.name)
+        case .record(let r): return r.names
         default: return []
         }
     }
@@ -116,6 +117,7 @@ extension Value {
         case .dataset(let d): return try find(datasetMembers, d)
         case .optimizer(let o): return try find(optimizerMembers, o)
         case .activation(let f): return try find(activationMembers, f)
+        case .record(let r): return r[name]
         default: return nil
         }
     }

@@ -41,6 +41,8 @@ public enum Value {
     case activation(ActivationFunction)
     /// What `cuts(m)` returns: the cut tensors, a list to index and loop over, shown as a table.
     case cuts(CutList)
+    /// Named figures in order (`costs(m)`), read as members or by name.
+    case record(Record)
 
     /// The kind's name in messages: "a number", "a list".
     public var kindName: String {
@@ -53,6 +55,7 @@ public enum Value {
         case .tuple: return "a tuple"
         case .range: return "a range"
         case .function: return "a function"
+        case .record: return "a record"
         case .builtin: return "a builtin function"
         case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation, .cuts: return networkKindName
         }
@@ -62,7 +65,7 @@ public enum Value {
     public var repr: String {
         switch self {
         case .string(let s): return Value.quote(s)
-        case .number, .bool, .nothing, .list, .tuple, .range, .function, .builtin,
+        case .number, .bool, .nothing, .list, .tuple, .range, .function, .builtin, .record,
              .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation, .cuts:
             return description
         }
@@ -82,6 +85,7 @@ public enum Value {
         case .range(let r): return r.description
         case .function(let f): return f.description
         case .builtin(let b): return "<builtin \(b.name)>"
+        case .record(let r): return r.description
         case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation, .cuts: return networkDescription
         }
     }
@@ -144,6 +148,9 @@ extension Value: Equatable {
             return Value.networkEqual(a, b)
         case (.number, _), (.string, _), (.bool, _), (.nothing, _), (.list, _), (.tuple, _), (.range, _),
              (.function, _), (.builtin, _):
+            return false
+        case (.record(let x), _):
+            if case .record(let y) = b { return x == y }
             return false
         }
     }

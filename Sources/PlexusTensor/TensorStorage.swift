@@ -9,6 +9,7 @@ final class TensorStorage {
         self.count = count
         // Always allocate at least one element so `base` is valid for empty tensors.
         self.base = .allocate(capacity: Swift.max(count, 1))
+        AllocationStatistics.allocated(bytes: Swift.max(count, 1) * MemoryLayout<Float>.stride)
     }
 
     @usableFromInline
@@ -24,5 +25,8 @@ final class TensorStorage {
         return new
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        AllocationStatistics.freed(bytes: Swift.max(count, 1) * MemoryLayout<Float>.stride)
+        base.deallocate()
+    }
 }

@@ -102,3 +102,34 @@ final class PlotTests: XCTestCase {
         XCTAssertTrue(dotGraph(m).contains(#"n0 [label="say \"hi\" (InputLayer)\n(None, 2)"];"#), dotGraph(m))
     }
 }
+
+final class PlotCostsTests: XCTestCase {
+    func testPlotWithCostsEndsEachLineWithItsMacsAndSumsASharedLayersCalls() throws {
+        let (shared, _, _) = try matchNets()
+        let text = plot(shared, costs: try costs(shared))
+        XCTAssertTrue(text.contains("feature (Functional) x2") && text.contains("14,601,984 MACs (2 calls)"), text)
+        XCTAssertFalse(text.contains("(InputLayer)    (None, 28, 28, 1)  0 MACs"), text)
+        XCTAssertEqual(plot(shared), plot(shared, costs: nil), "the default drawing is unchanged")
+    }
+
+    func testDotMarksSharedLayersAndTheCallsOfEachEdgeAndCanLabelShapes() throws {
+        let (shared, _, _) = try matchNets()
+        let dot = dotGraph(shared, edgeShapes: true)
+        XCTAssertTrue(dot.contains("feature (Functional) shared x2\\n(None, 512)\", peripheries=2];"), dot)
+        XCTAssertTrue(dot.contains("n0 -> n2 [label=\"call 1 (None, 28, 28, 1)\"];"), dot)
+        XCTAssertTrue(dot.contains("n1 -> n2 [label=\"call 2 (None, 28, 28, 1)\"];"), dot)
+        XCTAssertTrue(dot.contains("n2 -> n3 [label=\"from call 2 (None, 512)\"];"), dot)
+    }
+
+    func testSvgIsTheTerminalDrawingAsAnImage() throws {
+        let (shared, _, _) = try matchNets()
+        let svg = svgGraph(shared)
+        XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg)
+        XCTAssertTrue(svg.contains(">●─● feature (Functional) x2"), svg)
+        XCTAssertTrue(svg.contains(">├─┘</text>"), svg)
+        XCTAssertEqual(svg.components(separatedBy: "<text").count - 1, plot(shared).split(separator: "\n").count)
+        let x = try Input(shape: [2])
+        let odd = try Model(inputs: x, outputs: Dense(units: 1)(x), name: "a<b & c")
+        XCTAssertTrue(svgGraph(odd).contains("<title>a&lt;b &amp; c</title>"), svgGraph(odd))
+    }
+}

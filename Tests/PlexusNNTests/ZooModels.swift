@@ -20,8 +20,9 @@ func vgg16() throws -> Model {
     return try Model(inputs: input, outputs: x, name: "vgg16")
 }
 
-/// keras.applications.ResNet50: 25,636,712 parameters, 53,120 non-trainable.
-func resnet50() throws -> Model {
+/// keras.applications.ResNet50: 25,636,712 parameters, 53,120 non-trainable. `conv3Blocks: 3`
+/// leaves out the last identity block of the conv3 stage (conv3_block4).
+func resnet50(conv3Blocks: Int = 4) throws -> Model {
     func block(_ x: SymbolicTensor, _ filters: Int, stride: Int = 1, convShortcut: Bool = true, _ name: String) throws -> SymbolicTensor {
         var shortcut = x
         if convShortcut {
@@ -52,7 +53,7 @@ func resnet50() throws -> Model {
     x = try ZeroPadding2D(padding: 1, name: "pool1_pad")(x)
     x = try MaxPooling2D(poolSize: 3, strides: 2, name: "pool1_pool")(x)
     x = try stack(x, 64, 3, stride: 1, "conv2")
-    x = try stack(x, 128, 4, "conv3")
+    x = try stack(x, 128, conv3Blocks, "conv3")
     x = try stack(x, 256, 6, "conv4")
     x = try stack(x, 512, 3, "conv5")
     x = try GlobalAveragePooling2D(name: "avg_pool")(x)

@@ -14,13 +14,39 @@
 /// ├─┘
 /// ● concatenate (Concatenate)    (None, 1024)
 /// ```
-public func plot(_ model: Model, dot: Bool = false) -> String {
-    dot ? dotGraph(model) : PlotLayout(model).render()
+///
+/// With `costs` (from `costs(_:batch:)`), each line ends with the MACs of its calls (a shared
+/// layer drawn once: the sum, and the number of calls).
+public func plot(_ model: Model, dot: Bool = false, costs: ModelCosts? = nil) -> String {
+    dot ? dotGraph(model, costs: costs) : PlotLayout(model).render(costs: costs)
 }
 
-/// The model as a Graphviz digraph: one box per layer (a shared layer once, marked `x2`) with
-/// its output shapes, one edge per tensor a call reads. `dot -Tpng m.dot -o m.png` draws it.
-public func dotGraph(_ model: Model) -> String {
+/// The terminal drawing as an SVG picture: the same layout in a monospaced font, black on white,
+/// so it opens in any browser or image viewer (`plot(m, file: "m.svg")`).
+public func svgGraph(_ model: Model, costs: ModelCosts? = nil) -> String {
+    let lines = plot(model, costs: costs).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let charWidth = 8.4, lineHeight = 18.0, margin = 12.0
+    let width = Double(lines.map(\.count).max() ?? 0) * charWidth + 2 * margin
+    let height = Double(lines.count) * lineHeight + 2 * margin
+    func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+    var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width.rounded(.up)))\" height=\"\(Int(height.rounded(.up)))\">",
+               "<title>\(escape(model.name))</title>",
+               "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
+               "<g font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"14\" fill=\"black\" xml:space=\"preserve\">"]
+    for (i, line) in lines.enumerated() where !line.isEmpty {
+        out.append("<text x=\"\(margin)\" y=\"\(margin + Double(i + 1) * lineHeight - 4)\">\(escape(line))</text>")
+    }
+    out += ["</g>", "</svg>"]
+    return out.joined(separator: "\n") + "\n"
+}
+
+/// The model as a Graphviz digraph: one box per layer (a shared layer once, marked `shared x2`
+/// with a double border) with its output shapes, one edge per tensor a call reads; the edges into
+/// a shared layer say which call they feed (`call 1`), and with `edgeShapes` every edge carries
+/// its tensor's shape. With `costs`, each box says its MACs. `dot -Tpng m.dot -o m.png` draws it.
+public func dotGraph(_ model: Model, edgeShapes: Bool = false, costs: ModelCosts? = nil) -> String {
     func quote(_ s: String) -> String {
         "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
@@ -40,13 +66,21 @@ public func dotGraph(_ model: Model) -> String {
         ids[ObjectIdentifier(layer)] = id
         var seen = Set<String>()
         let shapeText = shapes.map(formatSymbolicShape).filter { seen.insert($0).inserted }.joined(separator: "\n")
-        let title = "\(layer.name) (\(layer.typeName))" + (calls > 1 ? " x\(calls)" : "") + (note.map { ", \($0)" } ?? "")
-        lines.append("  \(id) [label=\(quote(title + "\n" + shapeText).replacingOccurrences(of: "\n", with: "\\n"))];")
+        let title = "\(layer.name) (\(layer.typeName))" + (calls > 1 ? " shared x\(calls)" : "") + (note.map { ", \($0)" } ?? "")
+        var label = title + "\n" + shapeText
+        if let costs, note == nil, calls > 0, !(layer is InputLayer) { label += "\n" + macsNote(costs.callMacs(of: layer)) }
+        lines.append("  \(id) [label=\(quote(label).replacingOccurrences(of: "\n", with: "\\n"))\(calls > 1 ? ", peripheries=2" : "")];")
     }
     for node in model.graphNodes {
         guard let to = ids[ObjectIdentifier(node.layer)] else { continue }
+        let shared = model.calls(of: node.layer).count > 1
         for t in node.inputs {
-            if let from = ids[ObjectIdentifier(t.producer)] { lines.append("  \(from) -> \(to);") }
+            guard let from = ids[ObjectIdentifier(t.producer)] else { continue }
+            var parts: [String] = []
+            if model.calls(of: t.producer).count > 1 { parts.append("from call \(t.node.index + 1)") }
+            if shared { parts.append("call \(node.index + 1)") }
+            if edgeShapes { parts.append(formatSymbolicShape(t.shape)) }
+            lines.append("  \(from) -> \(to)" + (parts.isEmpty ? "" : " [label=\(quote(parts.joined(separator: " ")))]") + ";")
         }
     }
     lines.append("}")
@@ -174,7 +208,7 @@ private struct PlotLayout {
         return true
     }
 
-    func render() -> String {
+    func render(costs: ModelCosts? = nil) -> String {
         // Which later rows read each tensor, in drawing order.
         var readers: [TensorGraph.Key: [Int]] = [:]
         for (r, row) in rows.enumerated() {
@@ -252,9 +286,19 @@ private struct PlotLayout {
         // Labels in one column after the widest drawing, shapes in the next.
         let labels = out.map { line in line.row.map { line.graph + " " + $0.label } }
         let width = labels.compactMap { $0?.count }.max() ?? 0
+        let shapeWidth = out.compactMap { $0.row?.shapes.count }.max() ?? 0
         return zip(out, labels).map { line, label in
             guard let label, let row = line.row else { return line.graph }
-            return label + String(repeating: " ", count: width - label.count + 2) + row.shapes
+            let text = label + String(repeating: " ", count: width - label.count + 2) + row.shapes
+            guard let costs, row.input == nil, !(row.layer is InputLayer) else { return text }
+            let macs = row.nodes.map { n in costs.calls.first { $0.node === n }?.macs ?? 0 }
+            return text + String(repeating: " ", count: shapeWidth - row.shapes.count + 2) + macsNote(macs)
         }.joined(separator: "\n")
     }
+}
+
+/// `7,300,992 MACs`, or `14,601,984 MACs (2 calls)` for a layer called more than once.
+func macsNote(_ perCall: [Int]) -> String {
+    let total = perCall.reduce(0, +)
+    return "\(formatCount(total)) MACs" + (perCall.count > 1 ? " (\(perCall.count) calls)" : "")
 }

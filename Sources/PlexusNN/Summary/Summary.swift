@@ -17,46 +17,110 @@
 ///   indented with `└` as Keras's `expand_nested` does;
 /// - `[frozen]` (parameters not trainable) and `[inference mode]` (BatchNormalization using its
 ///   moving statistics in training) are separate marks (keras#7085, #9522).
-public func summary(_ model: Model, expand: Bool = false, lineLength: Int? = nil) -> String {
-    summaryText(model, expand: expand, lineLength: lineLength)
+///
+/// With `costs` (from `costs(_:batch:)`), a `MACs` column follows `Param #` (each call of a shared
+/// layer on a line of its own) and a totals block follows the parameter lines: MACs and FLOPs
+/// per sample, and memory for the batch the costs were computed for (see `costsBlock`). Without
+/// it the table is exactly as before.
+public func summary(_ model: Model, expand: Bool = false, lineLength: Int? = nil, costs: ModelCosts? = nil) -> String {
+    summaryText(model, expand: expand, lineLength: lineLength, costs: costs)
 }
 
-func summaryText(_ model: Model, expand: Bool, lineLength: Int?) -> String {
+func summaryText(_ model: Model, expand: Bool, lineLength: Int?, costs: ModelCosts? = nil) -> String {
     let sequential = isSequentialLike(model)
     let table: BoxTable
-    if sequential {
+    switch (sequential, costs != nil) {
+    case (true, false):
         table = BoxTable(headers: ["Layer (type)", "Output Shape", "Param #"], positions: [0.45, 0.80, 1.0],
                          rightAligned: [false, false, true], lineLength: lineLength ?? 88)
-    } else {
+    case (false, false):
         table = BoxTable(headers: ["Layer (type)", "Output Shape", "Param #", "Connected to"],
                          positions: [0.3, 0.56, 0.74, 1.0], rightAligned: [false, false, true, false],
                          lineLength: lineLength ?? 108)
+    case (true, true):
+        table = BoxTable(headers: ["Layer (type)", "Output Shape", "Param #", "MACs"], positions: [0.40, 0.68, 0.82, 1.0],
+                         rightAligned: [false, false, true, true], lineLength: lineLength ?? 104)
+    case (false, true):
+        table = BoxTable(headers: ["Layer (type)", "Output Shape", "Param #", "MACs", "Connected to"],
+                         positions: [0.26, 0.48, 0.61, 0.75, 1.0], rightAligned: [false, false, true, true, false],
+                         lineLength: lineLength ?? 128)
     }
+    let connectedColumn = costs == nil ? 3 : 4
+    var nestedCosts: [ObjectIdentifier: ModelCosts] = [:]
     var rows: [[String]] = []
-    func addRows(_ m: Model, level: Int) {
+    func addRows(_ m: Model, level: Int, costs c: ModelCosts?) {
         for layer in m.layers {
             var cells = summaryCells(layer, in: m, prefix: level == 0 ? "" : String(repeating: "   ", count: level) + "└ ",
                                      shapeWidth: table.columns[1].width - 2,
-                                     connectedWidth: sequential ? 1 : table.columns[3].width - 2)
+                                     connectedWidth: sequential ? 1 : table.columns[connectedColumn].width - 2)
+            if let c {
+                let macs = c.callMacs(of: layer)
+                cells.insert(macs.isEmpty ? "-" : alignedPerCall(macs.map(formatCount), layer, in: m, shapeWidth: table.columns[1].width - 2,
+                                                                 connectedWidth: sequential ? 1 : table.columns[connectedColumn].width - 2),
+                             at: 3)
+            } else if costs != nil {
+                cells.insert("", at: 3)
+            }
             if sequential { cells.removeLast() }
             rows.append(cells)
-            if expand, let nested = layer as? Model { addRows(nested, level: level + 1) }
+            if expand, let nested = layer as? Model {
+                var inner: ModelCosts?
+                if costs != nil {
+                    inner = nestedCosts[ObjectIdentifier(nested)] ?? (try? nested.costs())
+                    nestedCosts[ObjectIdentifier(nested)] = inner
+                }
+                addRows(nested, level: level + 1, costs: inner)
+            }
         }
     }
-    addRows(model, level: 0)
+    addRows(model, level: 0, costs: costs)
     let count = model.parameterCount
     var lines = ["Model: \"\(model.name)\""]
     lines += table.render(rows)
     lines.append(" Total params: \(formatCount(count.total)) (\(formatBytes(ParameterCount.bytes(count.total))))")
     lines.append(" Trainable params: \(formatCount(count.trainable)) (\(formatBytes(ParameterCount.bytes(count.trainable))))")
     lines.append(" Non-trainable params: \(formatCount(count.nonTrainable)) (\(formatBytes(ParameterCount.bytes(count.nonTrainable))))")
+    if let costs { lines += costsBlock(costs) }
     return lines.joined(separator: "\n")
+}
+
+/// The totals of `costs` under a summary:
+/// ```
+///  MACs: 15,470,264,320 per sample (15.47 G); FLOPs: 30,974,400,712 (2 x MACs + 33,872,072 elementwise)
+///  Memory, batch 1: parameters 527.79 MB; inference 527.79 MB + 14.93 MB activations (peak);
+///  training 527.79 MB + 58.60 MB activations kept + 527.79 MB gradients + 1.03 GB adam state = 2.11 GB
+/// ```
+public func costsBlock(_ costs: ModelCosts) -> [String] {
+    let elementwise = costs.flops - 2 * costs.macs
+    let p = formatBytes(Double(costs.parameterBytes))
+    var training = " Training: \(p) parameters + \(formatBytes(Double(costs.trainingActivationBytes))) activations kept"
+    training += " + \(formatBytes(Double(costs.gradientBytes))) gradients"
+    if let name = costs.optimizerName {
+        training += " + \(formatBytes(Double(costs.optimizerStateBytes))) \(name) state"
+    } else {
+        training += " (+ optimizer state once compiled)"
+    }
+    training += " = \(formatBytes(Double(costs.trainingBytes)))"
+    return [
+        " MACs: \(formatCount(costs.macs)) per sample (\(formatMetric(Double(costs.macs))))",
+        " FLOPs: \(formatCount(costs.flops)) per sample (\(formatMetric(Double(costs.flops)))): 2 x MACs + \(formatCount(elementwise)) elementwise",
+        " Memory for batch \(costs.batch):",
+        " Inference: \(p) parameters + \(formatBytes(Double(costs.inferenceActivationBytes))) activations (peak) = \(formatBytes(Double(costs.inferenceBytes)))",
+        training,
+    ]
+}
+
+/// A count with a decimal SI prefix, as compute is usually quoted: `15.47 G`, `7.30 M`, `569 K`.
+public func formatMetric(_ x: Double) -> String {
+    let units: [(Double, String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")]
+    for (scale, unit) in units where abs(x) >= scale { return String(format: "%.2f", x / scale) + " " + unit }
+    return String(format: "%.0f", x)
 }
 
 extension Model {
     /// The Keras-style summary table (see `summary(_:expand:lineLength:)`).
-    public func summary(expand: Bool = false, lineLength: Int? = nil) -> String {
-        summaryText(self, expand: expand, lineLength: lineLength)
+    public func summary(expand: Bool = false, lineLength: Int? = nil, costs: ModelCosts? = nil) -> String {
+        summaryText(self, expand: expand, lineLength: lineLength, costs: costs)
     }
 }
 
@@ -100,6 +164,24 @@ func allLayers(of model: Model) -> [Layer] {
     }
     walk(model)
     return out
+}
+
+/// One line per call of `layer` (`values[i]` for call `i`), each placed on the first line of that
+/// call's block in the shape and connection columns of `summaryCells`.
+func alignedPerCall(_ values: [String], _ layer: Layer, in model: Model, shapeWidth: Int, connectedWidth: Int) -> String {
+    let calls = model.calls(of: layer)
+    guard calls.count > 1, calls.count == values.count else { return values.joined(separator: "\n") }
+    var lines: [String] = []
+    for (node, value) in zip(calls, values) {
+        let outputs = node.outputShapes.count == 1 ? formatSymbolicShape(node.outputShapes[0])
+            : "[" + node.outputShapes.map(formatSymbolicShape).joined(separator: ", ") + "]"
+        let io = (node.inputShapes.isEmpty ? "" : node.inputShapes.map(formatSymbolicShape).joined(separator: ", ") + " → ") + outputs
+        let connections = node.inputs.isEmpty ? "-" : node.inputs.map(\.reference).joined(separator: ", ")
+        let height = Swift.max(wrap(io, width: shapeWidth).count, wrap(connections, width: connectedWidth).count)
+        lines.append(value)
+        lines += Array(repeating: "", count: Swift.max(height - 1, 0))
+    }
+    return lines.joined(separator: "\n")
 }
 
 /// Name, output shape, parameter count and connections of one layer of `model`. A layer called

@@ -251,11 +251,17 @@ final class ParameterState {
         self.slots = (0..<slotCount).map { _ in
             let p = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
             p.initialize(repeating: 0, count: Swift.max(count, 1))
+            AllocationStatistics.recordAllocation(bytes: Swift.max(count, 1) * MemoryLayout<Float>.stride)
             return p
         }
     }
 
-    deinit { for p in slots { p.deallocate() } }
+    deinit {
+        for p in slots {
+            AllocationStatistics.recordRelease(bytes: Swift.max(count, 1) * MemoryLayout<Float>.stride)
+            p.deallocate()
+        }
+    }
 
     /// A copy of slot `index` as a tensor (tests and inspection).
     func slot(_ index: Int) throws -> Tensor {
