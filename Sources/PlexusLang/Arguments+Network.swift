@@ -209,11 +209,17 @@ extension Arguments {
                 shape.append(n)
                 continue
             }
-            guard n > 0, n <= maximumDimension else {
+            guard n > 0 else {
                 let allowed = allowInferred ? "positive (or -1 once, for the size to infer)" : "positive"
                 throw Diagnostic("\(callee): \(what) must be \(allowed), got \(n)", at: span)
             }
+            guard n <= maximumDimension else {
+                throw Diagnostic("\(callee): \(what) must be at most \(formatCount(maximumDimension)) (2^31 - 1), got \(formatCount(n))", at: span)
+            }
             shape.append(n)
+        }
+        if let problem = shapeSizeProblem(shape.map { $0 == -1 ? nil : $0 }) {
+            throw Diagnostic("\(callee): shape \(formatSymbolicShape(shape)) \(problem)", at: callSpan)
         }
         return shape
     }

@@ -174,6 +174,7 @@ extension Interpreter {
             }
             return element(try resolve(i))
         case .range(let r):
+            try r.checkEnds(resolve)
             var picked: [Value] = []
             picked.reserveCapacity(r.count)
             for k in 0..<r.count { picked.append(element(try resolve(r[k]))) }

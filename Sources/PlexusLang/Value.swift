@@ -177,6 +177,15 @@ public struct RangeValue: Equatable, Sendable, CustomStringConvertible {
 
     public subscript(i: Int) -> Int { start + i * step }
 
+    /// Checks the first and last index with `resolve` before anything is allocated for the
+    /// range's elements: a range is monotone, so when both ends are valid indices every index
+    /// between them is (and `xs[0..1000000000000]` fails at once instead of reserving 32 TB).
+    public func checkEnds(_ resolve: (Int) throws -> Int) rethrows {
+        guard count > 0 else { return }
+        _ = try resolve(self[0])
+        _ = try resolve(self[count - 1])
+    }
+
     public var description: String {
         if step == 1 { return count == 0 ? "\(start)..\(start - 1)" : "\(start)..\(stop - 1)" }
         return "range(\(start), \(stop), \(step))"

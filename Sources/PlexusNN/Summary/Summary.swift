@@ -23,7 +23,7 @@ public func summary(_ model: Model, expand: Bool = false, lineLength: Int? = nil
 
 func summaryText(_ model: Model, expand: Bool, lineLength: Int?) -> String {
     let sequential = isSequentialLike(model)
-    let table: BoxTable
+    var table: BoxTable
     if sequential {
         table = BoxTable(headers: ["Layer (type)", "Output Shape", "Param #"], positions: [0.45, 0.80, 1.0],
                          rightAligned: [false, false, true], lineLength: lineLength ?? 88)
@@ -44,6 +44,7 @@ func summaryText(_ model: Model, expand: Bool, lineLength: Int?) -> String {
         }
     }
     addRows(model, level: 0)
+    table.widen(2, toFit: rows.map { $0[2].split(separator: " ").first?.count ?? 0 }.max() ?? 0, takingFrom: 0)
     let count = model.parameterCount
     var lines = ["Model: \"\(model.name)\""]
     lines += table.render(rows)
