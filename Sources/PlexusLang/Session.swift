@@ -132,13 +132,11 @@ public final class Session {
 
     func readScript(_ path: String, at span: SourceSpan) throws -> SourceFile {
         let expanded = NSString(string: path).expandingTildeInPath
-        guard let data = FileManager.default.contents(atPath: expanded) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory)
-            let reason = !exists ? "no such file" : isDirectory.boolValue ? "it is a directory" : "permission denied"
-            throw Diagnostic("cannot read '\(path)': \(reason)", at: span)
+        do {
+            return SourceFile(name: path, bytes: try RegularFile.read(expanded))
+        } catch let error as DataError {
+            throw Diagnostic("cannot read '\(path)': \(error.message)", at: span)
         }
-        return SourceFile(name: path, bytes: [UInt8](data))
     }
 
     /// Parses and runs one source; returns its status. Diagnostics are reported as they happen.

@@ -16,18 +16,18 @@ final class DataFileReader {
     private let handle: UnsafeMutablePointer<FILE>
 
     init(path: String) throws {
-        guard let handle = fopen(path, "rb") else {
-            throw DataError(file: path, "cannot open: \(lastSystemError())")
+        // Opened without blocking and checked to be a regular file first (a FIFO would hang).
+        let fd = try RegularFile.openForReading(path)
+        guard let handle = fdopen(fd, "rb") else {
+            let reason = lastSystemError()
+            close(fd)
+            throw DataError(file: path, "cannot open: \(reason)")
         }
         var info = stat()
         guard fstat(fileno(handle), &info) == 0 else {
             let reason = lastSystemError()
             fclose(handle)
             throw DataError(file: path, "cannot read: \(reason)")
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            fclose(handle)
-            throw DataError(file: path, "is not a regular file")
         }
         self.path = path
         self.size = Int(info.st_size)
