@@ -48,6 +48,9 @@ public final class Session {
 
     let writeOutput: (String) -> Void
     let writeError: (String) -> Void
+    /// Called at the end of every top-level statement, however it ended: the executable flushes
+    /// stdout here, so what a statement printed survives whatever comes next (even an abort).
+    public var statementEnded: () -> Void = {}
     var transcript = ""
     var diagnostics: [Diagnostic] = []
     var loadDepth = 0
@@ -159,6 +162,7 @@ public final class Session {
         var status = Status.ok
         for stmt in statements where !quitRequested {
             if case .meta = stmt.kind {} else { timed = true }
+            defer { statementEnded() }
             do {
                 try runStatement(stmt, echo: echo)
             } catch let d as Diagnostic {

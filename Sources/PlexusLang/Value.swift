@@ -111,7 +111,7 @@ public enum Value {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            default: out.unicodeScalars.append(scalar)
+            default: out += visibleForm(of: scalar)   // a control character as `\x1b`
             }
         }
         return out + "\""

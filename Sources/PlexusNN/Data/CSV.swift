@@ -78,7 +78,8 @@ func parseNumericCSV(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws 
         guard a < b else {
             throw DataError(file: file, line: 1, column: names.count + 1, "column \(names.count + 1) of the header has no name")
         }
-        names.append(String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self))
+        // Names are shown in summaries and errors: control characters kept as visible escapes.
+        names.append(escapingControlCharacters(String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self)))
         fieldStart = j + 1
     }
     let width = names.count
