@@ -149,6 +149,20 @@ extension Value: Equatable {
 
 extension Value: CustomStringConvertible {}
 
+extension Value {
+    /// The deepest lists and tuples may nest (`[[[1]]]` nests 3 deep).
+    public static let maximumNesting = 200
+
+    /// How deep lists and tuples nest in this value: 0 for anything else. Recursive, and safe:
+    /// no value nests deeper than `maximumNesting`.
+    var nesting: Int {
+        switch self {
+        case .list(let xs), .tuple(let xs): return 1 + (xs.lazy.map(\.nesting).max() ?? 0)
+        default: return 0
+        }
+    }
+}
+
 /// An arithmetic progression of integers, `start` up to but excluding `stop` by `step` (Python's
 /// `range`); `a..b` is `RangeValue(start: a, stop: b + 1, step: 1)`, both ends included.
 ///
