@@ -156,7 +156,7 @@ extension Arguments {
     /// An initializer by Keras name, or a number for a constant.
     public func initializer(_ name: String) throws -> Initializer {
         switch self[name] {
-        case .number(let d): return .constant(Float(d))
+        case .number: return .constant(try float(name))   // finite as a Float32
         case .string(let s):
             if let i = Initializer(name: s) { return i }
             throw kindError(name, "an initializer (\"glorot_uniform\", \"zeros\", ...)")

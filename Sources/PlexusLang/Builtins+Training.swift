@@ -185,7 +185,7 @@ extension BuiltinRegistry {
                  example: "changed(before, basis_conv)") { args, interpreter in
             guard case .snapshot(let snap) = args["snap"] else { throw args.kindError("snap", "a snapshot") }
             let m = try args.model("m")
-            interpreter.write(changeTable(snap.changes(in: m), modelName: m.name))
+            interpreter.write(changeTable(try args.attempt { try snap.changes(in: m) }, modelName: m.name))
             return .nothing
         }
 

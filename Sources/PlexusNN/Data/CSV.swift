@@ -114,7 +114,7 @@ func parseNumericCSV(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws 
                     }
                     guard let value = parseDecimal(p, a, b) else {
                         let text = String(decoding: UnsafeBufferPointer(start: p + a, count: Swift.min(b - a, 24)), as: UTF8.self)
-                        throw DataError(file: file, line: line, column: column + 1, "'\(text)\(b - a > 24 ? "..." : "")' in column '\(names[column])' is not a number")
+                        throw DataError(file: file, line: line, column: column + 1, "'\(text)\(b - a > 24 ? "..." : "")' in column '\(names[column])' is not a finite number")
                     }
                     values.append(value)
                     column &+= 1
