@@ -39,7 +39,8 @@ extension Interpreter {
         // The rule for numbers (docs/limits.md): the language's numbers are finite.
         guard result.isFinite else {
             let what = result.isNaN ? "is not a real number" : "overflows (beyond ±1.8e308)"
-            throw Diagnostic("\(Value.format(x)) \(op.rawValue) \(Value.format(y)) \(what)", at: span,
+            let shown = { (d: Double) in d < 0 ? "(\(Value.format(d)))" : Value.format(d) }
+            throw Diagnostic("\(shown(x)) \(op.rawValue) \(shown(y)) \(what)", at: span,
                              suggestion: "numbers in Plexus are finite; see docs/limits.md")
         }
         return result
