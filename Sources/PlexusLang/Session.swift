@@ -138,7 +138,10 @@ public final class Session {
         do {
             return SourceFile(name: path, bytes: try RegularFile.read(expanded))
         } catch let error as DataError {
-            throw Diagnostic("cannot read '\(path)': \(error.message)", at: span)
+            // "cannot read 'x.plx': no such file or directory", "...: is not a regular file (it is a FIFO (named pipe))"
+            var reason = error.message
+            if reason.hasPrefix("cannot open: ") { reason = String(reason.dropFirst("cannot open: ".count)) }
+            throw Diagnostic("cannot read '\(path)': \(reason.prefix(1).lowercased() + reason.dropFirst())", at: span)
         }
     }
 

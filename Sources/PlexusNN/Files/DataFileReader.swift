@@ -56,6 +56,12 @@ final class DataFileReader {
 
     /// Reads exactly `count` bytes at `offset`.
     func readBytes(count: Int, at offset: Int) throws -> [UInt8] {
+        // Checked before the buffer is allocated: the range against the file, the size against memory.
+        guard count >= 0, offset >= 0, offset <= size, count <= size - offset else {
+            throw DataError(file: path, "bytes \(offset)..<\(offset &+ count) lie beyond the end of the file (\(size) bytes)")
+        }
+        do { try MemoryLimit.check(bytes: count, op: "read", what: "reading \(formatCount(count)) bytes") }
+        catch let error as TensorError { throw DataError(file: path, error.message) }
         var bytes = [UInt8](repeating: 0, count: count)
         try bytes.withUnsafeMutableBytes { raw in
             if let base = raw.baseAddress { try read(into: base, count: count, at: offset) }

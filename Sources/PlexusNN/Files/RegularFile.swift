@@ -60,7 +60,7 @@ public enum RegularFile {
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         while done < size {
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress.map { $0 + done }, size - done) }
+            let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress.map { $0 + done }, size - done) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw DataError(file: path, "cannot read: \(lastSystemError())")
@@ -99,4 +99,9 @@ public enum RegularFile {
         }
         throw DataError(file: path, "has too many levels of symbolic links")
     }
+}
+
+/// The system's `read(2)` (the name `read` inside `RegularFile` is its own).
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }
