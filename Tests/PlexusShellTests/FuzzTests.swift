@@ -52,7 +52,10 @@ final class FuzzTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-fuzz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        // The session scripts read their data relative to the repository.
+        // The runs happen in the temporary folder (what they save stays there); the session
+        // scripts read their data through a link to the repository's sessions folder.
+        try FileManager.default.createSymbolicLink(at: directory.appendingPathComponent("sessions"),
+                                                   withDestinationURL: repository.appendingPathComponent("sessions"))
         var sources = try Self.scripts.map { try String(contentsOf: repository.appendingPathComponent("sessions/\($0)"), encoding: .utf8) }
         sources.append(Self.training)
 
@@ -82,7 +85,7 @@ final class FuzzTests: XCTestCase {
                 arguments = ["--keep-going", path]
                 shown = source
             }
-            let r = try PlexusProcess.run(arguments, memoryLimitKB: 4_000_000, timeout: 30, directory: repository.path)
+            let r = try PlexusProcess.run(arguments, memoryLimitKB: 4_000_000, timeout: 30, directory: directory.path)
             figures.runs += 1
             if r.timedOut { figures.hangs += 1; figures.failures.append("hang:\n\(shown)") }
             else if r.status > 1 { figures.crashes += 1; figures.failures.append("status \(r.status):\n\(shown)\n\(r.stderr.suffix(2000))") }
