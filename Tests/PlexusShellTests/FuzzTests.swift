@@ -36,7 +36,7 @@ final class FuzzTests: XCTestCase {
                           "9223372036854775807", "1e-320", "65", "201", "0.0000001"]
     /// Fragments a mutation inserts.
     static let fragments = ["[", "]", "(", ")", ",", "..", "|>", "**", "\u{1B}]0;t\u{07}", "\"", "#", "\n", "none",
-                            "d[1..0]", "[[[[[[", "1..1000000000000", ":save /dev/null", ":load /dev/zero", "-", "."]
+                            "d[1..0]", "[[[[[[", "1..1000000000000", "\n:save null\n", ":load /dev/zero", "-", "."]
 
     struct Figures: CustomStringConvertible {
         var runs = 0, crashes = 0, hangs = 0, failures: [String] = []
@@ -56,6 +56,9 @@ final class FuzzTests: XCTestCase {
         // scripts read their data through a link to the repository's sessions folder.
         try FileManager.default.createSymbolicLink(at: directory.appendingPathComponent("sessions"),
                                                    withDestinationURL: repository.appendingPathComponent("sessions"))
+        // `:save null` writes through this link: refused (a device), and never the real /dev/null.
+        try FileManager.default.createSymbolicLink(at: directory.appendingPathComponent("null"),
+                                                   withDestinationURL: URL(fileURLWithPath: "/dev/null"))
         var sources = try Self.scripts.map { try String(contentsOf: repository.appendingPathComponent("sessions/\($0)"), encoding: .utf8) }
         sources.append(Self.training)
 

@@ -155,8 +155,18 @@ final class RobustnessBinaryTests: XCTestCase {
 
     // 8. save and :save replace only regular files; through a link, the target.
     func testSaveRefusesADeviceAndReplacesASymbolicLinksTarget() throws {
-        try expectError("x = input(2)\nm = model(x, x |> dense(1))\nsave(m, \"/dev/null\")\n", "is a character device")
-        try expectError("1 + 1\n:save /dev/null\n", "is a character device")
+        // Never /dev/null itself: a binary with the bug would replace the system's /dev/null. A link
+        // to it in the test's folder is what a broken binary replaces instead, and a FIFO there.
+        let device = directory.appendingPathComponent("null").path
+        XCTAssertEqual(symlink("/dev/null", device), 0)
+        let fifo = directory.appendingPathComponent("fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        try expectError("x = input(2)\nm = model(x, x |> dense(1))\nsave(m, \"\(device)\")\n", "is a character device")
+        try expectError("1 + 1\n:save \(device)\n", "is a character device")
+        try expectError("x = input(2)\nm = model(x, x |> dense(1))\nsave(m, \"\(fifo)\")\n", "is a FIFO (named pipe), not a regular file")
+        var fifoInfo = stat()
+        XCTAssertEqual(lstat(fifo, &fifoInfo), 0)
+        XCTAssertEqual(fifoInfo.st_mode & S_IFMT, S_IFIFO)   // still a FIFO
         let target = directory.appendingPathComponent("weights.safetensors").path
         let link = directory.appendingPathComponent("link.safetensors").path
         XCTAssertEqual(symlink(target, link), 0)
