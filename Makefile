@@ -5,7 +5,7 @@
 SWIFT ?= swift
 RELEASE = $(SWIFT) build -c release
 
-.PHONY: run test transcripts bench build deps clean onnx-venv onnx-check bench-ort
+.PHONY: run test transcripts bench build deps clean onnx-venv onnx-check bench-ort fuzz
 
 deps:
 	@missing=""; \
@@ -44,6 +44,14 @@ test: deps
 transcripts: deps
 	$(RELEASE) --product plexus
 	PLEXUS_RECORD=1 $(SWIFT) test --filter TranscriptTests
+
+# A longer fuzz run than make test's (mutated session scripts and weight files through the
+# binary; prints "fuzz: N runs, C crashes, H hangs"). FUZZ_SECONDS and FUZZ_SEED to vary it.
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 10
+fuzz: deps
+	$(SWIFT) build --product plexus
+	PLEXUS_FUZZ_SECONDS=$(FUZZ_SECONDS) PLEXUS_FUZZ_SEED=$(FUZZ_SEED) $(SWIFT) test --filter FuzzTests 2>&1 | grep -E "^fuzz:|error|Executed"
 
 bench: deps
 	$(RELEASE) --product plexus-bench

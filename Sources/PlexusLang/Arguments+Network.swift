@@ -156,7 +156,7 @@ extension Arguments {
     /// An initializer by Keras name, or a number for a constant.
     public func initializer(_ name: String) throws -> Initializer {
         switch self[name] {
-        case .number(let d): return .constant(Float(d))
+        case .number: return .constant(try float(name))   // finite as a Float32
         case .string(let s):
             if let i = Initializer(name: s) { return i }
             throw kindError(name, "an initializer (\"glorot_uniform\", \"zeros\", ...)")
@@ -209,11 +209,17 @@ extension Arguments {
                 shape.append(n)
                 continue
             }
-            guard n > 0, n <= maximumDimension else {
+            guard n > 0 else {
                 let allowed = allowInferred ? "positive (or -1 once, for the size to infer)" : "positive"
                 throw Diagnostic("\(callee): \(what) must be \(allowed), got \(n)", at: span)
             }
+            guard n <= maximumDimension else {
+                throw Diagnostic("\(callee): \(what) must be at most \(formatCount(maximumDimension)) (2^31 - 1), got \(formatCount(n))", at: span)
+            }
             shape.append(n)
+        }
+        if let problem = shapeSizeProblem(shape.map { $0 == -1 ? nil : $0 }) {
+            throw Diagnostic("\(callee): shape \(formatSymbolicShape(shape)) \(problem)", at: callSpan)
         }
         return shape
     }

@@ -1,3 +1,4 @@
+import PlexusNN
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,7 +13,10 @@ import Foundation
 /// half-written script where a good one was.
 ///
 /// - Returns: nil on success, or why it failed ("no such file or directory").
-func writeFileAtomically<Bytes: ContiguousBytes>(_ bytes: Bytes, toPath path: String) -> String? {
+func writeFileAtomically<Bytes: ContiguousBytes>(_ bytes: Bytes, toPath requested: String) -> String? {
+    // Only a regular file is replaced; through a symbolic link, its target is (RegularFile).
+    let path: String
+    do { path = try RegularFile.writeTarget(requested) } catch let error as DataError { return error.message } catch { return "\(error)" }
     let temporary = path + ".tmp-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { return String(cString: strerror(errno)) }

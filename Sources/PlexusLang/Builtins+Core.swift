@@ -81,7 +81,7 @@ extension BuiltinRegistry {
                      help: help, example: example) { args, _ in
                 let x = try args.number("x")
                 let y = f(x)
-                guard y.isFinite || !x.isFinite else { throw args.error("\(name)(\(Value.format(x))) is not a finite number", at: "x") }
+                guard y.isFinite else { throw args.error("\(name)(\(Value.format(x))) is not a finite number", at: "x") }
                 return .number(y)
             }
         }

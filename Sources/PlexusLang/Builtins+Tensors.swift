@@ -43,10 +43,11 @@ extension BuiltinRegistry {
                  example: "half = constant(0.5, 1, 1, 64)\nbasis = constant(npy(\"basis.npy\"))") { args, _ in
             let name = try args.optionalString("name")
             let shape = try args.knownShapeArguments("constant sizes", allowInferred: true)
-            if case .number(let d) = args["value"] {
+            if case .number = args["value"] {
                 guard !shape.contains(-1) else { throw args.error("the sizes of a constant number must be known") }
+                let value = try args.float("value")
                 return .weight(try args.attempt {
-                    try Weight(name: name, shape: shape.isEmpty ? [1] : shape, initializer: .constant(Float(d)), trainable: false)
+                    try Weight(name: name, shape: shape.isEmpty ? [1] : shape, initializer: .constant(value), trainable: false)
                 })
             }
             var value = try tensorValue(args["value"], args, "value")
@@ -168,7 +169,7 @@ private func fixedWeight(_ value: Tensor, name: String?, trainable: Bool) throws
 /// A tensor from a number, nested lists or tuples of numbers, or a tensor.
 func tensorValue(_ v: Value, _ args: Arguments, _ param: String) throws -> Tensor {
     if case .tensor(let t) = v { return t }
-    if case .number(let d) = v { return Tensor(scalar: Float(d)) }
+    if case .number(let d) = v { return Tensor(scalar: try finiteFloat(d, args: args, param: param)) }
     var shape: [Int] = []
     var probe = v
     while true {
@@ -192,7 +193,7 @@ func tensorValue(_ v: Value, _ args: Arguments, _ param: String) throws -> Tenso
         switch v {
         case .number(let d):
             guard depth == shape.count else { throw args.error("nested lists must all have the same depth and lengths \(formatShape(shape))", at: param) }
-            values.append(Float(d))
+            values.append(try finiteFloat(d, args: args, param: param))
         case .list(let xs), .tuple(let xs):
             guard depth < shape.count, xs.count == shape[depth] else {
                 throw args.error("nested lists must be rectangular: expected shape \(formatShape(shape))", at: param)
@@ -251,4 +252,12 @@ private func reduce(_ args: Arguments, _ interpreter: Interpreter, kind: Reducti
     default:
         throw args.kindError("x", "a tensor, a symbolic tensor, a weight or a list")
     }
+}
+
+/// A number as a tensor element: finite as a Float32 (|x| <= 3.4e38), the rule for numbers.
+func finiteFloat(_ d: Double, args: Arguments, param: String) throws -> Float {
+    guard d.isFinite, abs(d) <= Double(Float.greatestFiniteMagnitude) else {
+        throw args.error("\(Value.format(d)) does not fit a tensor element (a finite Float32, at most 3.4e38 in magnitude)", at: param)
+    }
+    return Float(d)
 }

@@ -70,6 +70,7 @@ extension BuiltinRegistry {
                 }
             }
             if outcome.interrupted { interpreter.write("interrupted after \(outcome.stepLosses.count) of \(steps) steps; the model keeps them\n") }
+            if let d = outcome.divergence { throw divergenceError(d, model: m, args: args) }
             return .nothing
         }
 
@@ -112,6 +113,7 @@ extension BuiltinRegistry {
                               interpreter.write((live ? "\r\u{1B}[K" : "") + "\(label): \(record.summary)\(timing)\n")
                           })
             }
+            if let d = outcome.divergence { throw divergenceError(d, model: m, args: args) }
             if outcome.interrupted {
                 interpreter.write("interrupted: \(outcome.stepLosses.count) steps taken in this fit, kept by the model\n")
             } else if live {
@@ -183,7 +185,7 @@ extension BuiltinRegistry {
                  example: "changed(before, basis_conv)") { args, interpreter in
             guard case .snapshot(let snap) = args["snap"] else { throw args.kindError("snap", "a snapshot") }
             let m = try args.model("m")
-            interpreter.write(changeTable(snap.changes(in: m), modelName: m.name))
+            interpreter.write(changeTable(try args.attempt { try snap.changes(in: m) }, modelName: m.name))
             return .nothing
         }
 
@@ -226,6 +228,15 @@ extension Interpreter {
         defer { random = context.generator }
         return try args.attempt { try body(context) }
     }
+}
+
+/// A run stopped at a loss that is not finite (see `Divergence`): an error, so a script stops there,
+/// that says what the model now holds.
+private func divergenceError(_ d: Divergence, model m: Model, args: Arguments) -> Diagnostic {
+    let kept = d.step > 1 ? "the weights after step \(d.step - 1)" : "the weights it had before training"
+    let state = d.weightsFinite ? "all finite" : "some of them are not finite: init(\(m.name)) or load(\(m.name), ...) before training again"
+    return args.error("training diverged: the loss of step \(d.step) is \(format4(d.loss)); stopped without applying that step, \(m.name) keeps \(kept) (\(state))",
+                      suggestion: "a smaller learning rate, or gradient clipping (clipnorm: 1.0), usually keeps the loss finite")
 }
 
 /// `epoch 3/30 [=========>          ] 12/45 - loss 0.1234 - 2s left`

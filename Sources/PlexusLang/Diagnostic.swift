@@ -53,18 +53,20 @@ public enum DiagnosticRenderer {
         let green = color ? "\u{1B}[1;32m" : "", cyan = color ? "\u{1B}[1;36m" : ""
         let severityColor = d.severity == .error ? red : magenta
 
-        var out = "\(bold)\(d.span.description):\(reset) \(severityColor)\(d.severity.rawValue):\(reset) "
-        out += "\(bold)\(d.message)\(reset)\n"
+        // Everything echoed from the user's text is escaped (`escapingControlCharacters`).
+        let safe = escapingControlCharacters
+        var out = "\(bold)\(safe(d.span.description)):\(reset) \(severityColor)\(d.severity.rawValue):\(reset) "
+        out += "\(bold)\(safe(d.message))\(reset)\n"
         out += excerpt(d.span, caretColor: green, reset: reset)
         for note in d.notes {
             if let span = note.span, span != d.span {
-                out += "\(bold)\(span.description):\(reset) \(cyan)note:\(reset) \(note.message)\n"
+                out += "\(bold)\(safe(span.description)):\(reset) \(cyan)note:\(reset) \(safe(note.message))\n"
                 out += excerpt(span, caretColor: green, reset: reset)
             } else {
-                out += "\(cyan)note:\(reset) \(note.message)\n"
+                out += "\(cyan)note:\(reset) \(safe(note.message))\n"
             }
         }
-        if let help = d.suggestion { out += "\(cyan)help:\(reset) \(help)\n" }
+        if let help = d.suggestion { out += "\(cyan)help:\(reset) \(safe(help))\n" }
         return out
     }
 
@@ -79,16 +81,20 @@ public enum DiagnosticRenderer {
         let spanEndByte = span.endOffset - lineStart
         var width = 0
         var byte = 0
+        // A control character shows as its escape (`\x1b`): the carets count its visible width.
+        let shown = scalars.map(visibleForm(of:))
         for (i, scalar) in scalars.enumerated() {
             let size = UTF8.width(scalar)
-            if i >= startIndex, byte < spanEndByte { width += 1 }
+            if i >= startIndex, byte < spanEndByte { width += shown[i].count }
             byte += size
         }
         width = max(1, width)
         var padding = ""
-        for i in 0..<min(startIndex, scalars.count) { padding += scalars[i] == "\t" ? "\t" : " " }
+        for i in 0..<min(startIndex, scalars.count) {
+            padding += scalars[i] == "\t" ? "\t" : String(repeating: " ", count: shown[i].count)
+        }
         if startIndex > scalars.count { padding += String(repeating: " ", count: startIndex - scalars.count) }
         let carets = "^" + String(repeating: "~", count: width - 1)
-        return line + "\n" + padding + caretColor + carets + reset + "\n"
+        return shown.joined() + "\n" + padding + caretColor + carets + reset + "\n"
     }
 }

@@ -26,11 +26,19 @@ extension Interpreter {
     }
 
     func evaluateCollection(_ expr: Expr, in env: Environment) throws -> Value {
+        let items: [Value]
         switch expr.kind {
-        case .tuple(let items): return .tuple(try items.map { try evaluate($0, in: env) })
-        case .list(let items): return .list(try items.map { try evaluate($0, in: env) })
+        case .tuple(let exprs), .list(let exprs): items = try exprs.map { try evaluate($0, in: env) }
         default: return .nothing // invariant: evaluate dispatches only tuples and lists here
         }
+        // Literals are the only way to nest lists: the cap here bounds every walk over values
+        // (printing, ==, freeing) far from the end of the stack.
+        let depth = 1 + (items.map(\.nesting).max() ?? 0)
+        guard depth <= Value.maximumNesting else {
+            throw Diagnostic("lists and tuples nest at most \(Value.maximumNesting) deep; this one would nest \(depth) deep", at: expr.span)
+        }
+        if case .tuple = expr.kind { return .tuple(items) }
+        return .list(items)
     }
 
     func evaluatePrefix(_ expr: Expr, in env: Environment) throws -> Value {
@@ -177,6 +185,7 @@ extension Interpreter {
             }
             return element(try resolve(i))
         case .range(let r):
+            try r.checkEnds(resolve)
             var picked: [Value] = []
             picked.reserveCapacity(r.count)
             for k in 0..<r.count { picked.append(element(try resolve(r[k]))) }

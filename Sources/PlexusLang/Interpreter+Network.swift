@@ -192,6 +192,7 @@ extension Interpreter {
             }
             return [try resolve(i)]
         case .range(let r):
+            try r.checkEnds(resolve)
             return try (0..<r.count).map { try resolve(r[$0]) }
         default:
             throw Diagnostic("a \(what) is indexed by an integer or a range, got \(index.kindAndValue)", at: span)

@@ -35,6 +35,18 @@ extension Interpreter {
     }
 
     func arithmetic(_ op: BinaryOperator, _ x: Double, _ y: Double, at span: SourceSpan, rightSpan: SourceSpan) throws -> Double {
+        let result = try anyArithmetic(op, x, y, at: span, rightSpan: rightSpan)
+        // The rule for numbers (docs/limits.md): the language's numbers are finite.
+        guard result.isFinite else {
+            let what = result.isNaN ? "is not a real number" : "overflows (beyond ±1.8e308)"
+            let shown = { (d: Double) in d < 0 ? "(\(Value.format(d)))" : Value.format(d) }
+            throw Diagnostic("\(shown(x)) \(op.rawValue) \(shown(y)) \(what)", at: span,
+                             suggestion: "numbers in Plexus are finite; see docs/limits.md")
+        }
+        return result
+    }
+
+    private func anyArithmetic(_ op: BinaryOperator, _ x: Double, _ y: Double, at span: SourceSpan, rightSpan: SourceSpan) throws -> Double {
         switch op {
         case .add: return x + y
         case .subtract: return x - y

@@ -48,6 +48,9 @@ public final class Session {
 
     let writeOutput: (String) -> Void
     let writeError: (String) -> Void
+    /// Called at the end of every top-level statement, however it ended: the executable flushes
+    /// stdout here, so what a statement printed survives whatever comes next (even an abort).
+    public var statementEnded: () -> Void = {}
     var transcript = ""
     var diagnostics: [Diagnostic] = []
     var loadDepth = 0
@@ -170,13 +173,14 @@ public final class Session {
 
     func readScript(_ path: String, at span: SourceSpan) throws -> SourceFile {
         let expanded = NSString(string: path).expandingTildeInPath
-        guard let data = FileManager.default.contents(atPath: expanded) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory)
-            let reason = !exists ? "no such file" : isDirectory.boolValue ? "it is a directory" : "permission denied"
-            throw Diagnostic("cannot read '\(path)': \(reason)", at: span)
+        do {
+            return SourceFile(name: path, bytes: try RegularFile.read(expanded))
+        } catch let error as DataError {
+            // "cannot read 'x.plx': no such file or directory", "...: is not a regular file (it is a FIFO (named pipe))"
+            var reason = error.message
+            if reason.hasPrefix("cannot open: ") { reason = String(reason.dropFirst("cannot open: ".count)) }
+            throw Diagnostic("cannot read '\(path)': \(reason.prefix(1).lowercased() + reason.dropFirst())", at: span)
         }
-        return SourceFile(name: path, bytes: [UInt8](data))
     }
 
     /// Parses and runs one source; returns its status. Diagnostics are reported as they happen.
@@ -197,6 +201,7 @@ public final class Session {
         var status = Status.ok
         for stmt in statements where !quitRequested {
             let started = clock.now
+            defer { statementEnded() }
             do {
                 try runStatement(stmt, echo: echo)
                 // `:time on` times each statement (a script's too), not the meta commands.

@@ -117,7 +117,7 @@ public enum Value {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            default: out.unicodeScalars.append(scalar)
+            default: out += visibleForm(of: scalar)   // a control character as `\x1b`
             }
         }
         return out + "\""
@@ -133,30 +133,41 @@ public enum Value {
 extension Value: Equatable {
     /// Structural equality for data (numbers, strings, lists...), identity for functions.
     public static func == (a: Value, b: Value) -> Bool {
-        switch (a, b) {
-        case (.number(let x), .number(let y)): return x == y
-        case (.string(let x), .string(let y)): return x == y
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.nothing, .nothing): return true
-        case (.list(let x), .list(let y)): return x == y
-        case (.tuple(let x), .tuple(let y)): return x == y
-        case (.range(let x), .range(let y)): return x == y
-        case (.function(let x), .function(let y)): return x === y
-        case (.builtin(let x), .builtin(let y)): return x === y
-        case (.layer, _), (.model, _), (.symbolic, _), (.weight, _), (.tensor, _), (.dataset, _), (.optimizer, _),
-             (.snapshot, _), (.activation, _), (.cuts, _):
+        // One switch on `a` (a switch on the pair is more than the compiler can check for
+        // exhaustiveness in reasonable time with this many cases).
+        switch a {
+        case .number(let x): if case .number(let y) = b { return x == y }
+        case .string(let x): if case .string(let y) = b { return x == y }
+        case .bool(let x): if case .bool(let y) = b { return x == y }
+        case .nothing: if case .nothing = b { return true }
+        case .list(let x): if case .list(let y) = b { return x == y }
+        case .tuple(let x): if case .tuple(let y) = b { return x == y }
+        case .range(let x): if case .range(let y) = b { return x == y }
+        case .function(let x): if case .function(let y) = b { return x === y }
+        case .builtin(let x): if case .builtin(let y) = b { return x === y }
+        case .record(let x): if case .record(let y) = b { return x == y }
+        case .layer, .model, .symbolic, .weight, .tensor, .dataset, .optimizer, .snapshot, .activation, .cuts:
             return Value.networkEqual(a, b)
-        case (.number, _), (.string, _), (.bool, _), (.nothing, _), (.list, _), (.tuple, _), (.range, _),
-             (.function, _), (.builtin, _):
-            return false
-        case (.record(let x), _):
-            if case .record(let y) = b { return x == y }
-            return false
         }
+        return false
     }
 }
 
 extension Value: CustomStringConvertible {}
+
+extension Value {
+    /// The deepest lists and tuples may nest (`[[[1]]]` nests 3 deep).
+    public static let maximumNesting = 200
+
+    /// How deep lists and tuples nest in this value: 0 for anything else. Recursive, and safe:
+    /// no value nests deeper than `maximumNesting`.
+    var nesting: Int {
+        switch self {
+        case .list(let xs), .tuple(let xs): return 1 + (xs.lazy.map(\.nesting).max() ?? 0)
+        default: return 0
+        }
+    }
+}
 
 /// An arithmetic progression of integers, `start` up to but excluding `stop` by `step` (Python's
 /// `range`); `a..b` is `RangeValue(start: a, stop: b + 1, step: 1)`, both ends included.
@@ -185,6 +196,15 @@ public struct RangeValue: Equatable, Sendable, CustomStringConvertible {
     }
 
     public subscript(i: Int) -> Int { start + i * step }
+
+    /// Checks the first and last index with `resolve` before anything is allocated for the
+    /// range's elements: a range is monotone, so when both ends are valid indices every index
+    /// between them is (and `xs[0..1000000000000]` fails at once instead of reserving 32 TB).
+    public func checkEnds(_ resolve: (Int) throws -> Int) rethrows {
+        guard count > 0 else { return }
+        _ = try resolve(self[0])
+        _ = try resolve(self[count - 1])
+    }
 
     public var description: String {
         if step == 1 { return count == 0 ? "\(start)..\(start - 1)" : "\(start)..\(stop - 1)" }

@@ -16,6 +16,7 @@ struct ScriptRunner {
 
     init(seed: UInt64, color: Bool, mode: ScriptReplay.Mode) {
         session = Session(seed: seed, output: StandardStreams.writeOutput, errors: StandardStreams.writeError)
+        session.statementEnded = StandardStreams.finish
         session.color = color
         self.mode = mode
     }

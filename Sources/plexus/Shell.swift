@@ -43,6 +43,7 @@ final class Shell {
             if Interrupt.isRequested { _ = StandardStreams.write("\n", to: stderr) }
             _ = StandardStreams.write(text, to: stderr)
         })
+        session.statementEnded = { fflush(stdout) }
         session.color = color
         session.interpreter.liveProgress = isatty(STDOUT_FILENO) != 0
         session.textWidth = Shell.terminalWidth

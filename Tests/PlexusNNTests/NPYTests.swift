@@ -26,9 +26,18 @@ final class NPYTests: XCTestCase {
 
     func testFloat64VersionTwoIsConverted() throws {
         let folder = try DataTestFolder()
+        let data = [0.1, -2.0, 1e30].flatMap { littleEndianBytes($0.bitPattern) }
+        let path = try folder.write(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", data: data, major: 2), to: "b.npy")
+        XCTAssertEqual(try npy(path).scalars, [Float(0.1), -2, 1e30])
+    }
+
+    func testAValueThatIsNotFiniteAsAFloatIsRefusedNamingItsIndex() throws {
+        let folder = try DataTestFolder()
         let data = [0.1, -2.0, 1e300].flatMap { littleEndianBytes($0.bitPattern) }
         let path = try folder.write(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", data: data, major: 2), to: "b.npy")
-        XCTAssertEqual(try npy(path).scalars, [Float(0.1), -2, .infinity])
+        XCTAssertThrowsError(try npy(path)) { error in
+            XCTAssertEqual("\(error)", "\(path): the array holds inf at index 2 (flat); only finite numbers are read")
+        }
     }
 
     func testIntegerTypesAndAScalarAreConverted() throws {

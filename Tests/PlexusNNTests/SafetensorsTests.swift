@@ -21,7 +21,7 @@ final class SafetensorsTests: XCTestCase {
         let folder = try DataTestFolder()
         var gen = RandomGenerator(seed: 1)
         let kernel = try Tensor.normal([3, 5, 2], using: &gen)
-        let special = try Tensor(shape: [4], values: [.nan, -.infinity, -0.0, .leastNonzeroMagnitude])
+        let special = try Tensor(shape: [3], values: [-0.0, .leastNonzeroMagnitude, -.greatestFiniteMagnitude])
         let tensors: [(name: String, tensor: Tensor)] = [
             ("conv/kernel", kernel), ("scalar", Tensor(scalar: 2.5)), ("empty", try Tensor.zeros([0, 3])), ("special", special),
         ]
@@ -36,6 +36,15 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertEqual(read.metadata, ["format": "plexus", "quote\"d": "line\nbreak"])
         XCTAssertEqual(try readSafetensors(path)["scalar"]?.scalars, [2.5])
         XCTAssertEqual(try folder.contents(), ["m.safetensors"], "the temporary file is renamed away")
+    }
+
+    func testAFileHoldingNaNOrInfinityIsRefusedNamingTheTensor() throws {
+        let folder = try DataTestFolder()
+        let path = folder.file("n.safetensors")
+        try writeSafetensors([("ok", Tensor(scalar: 1)), ("bad", try Tensor(shape: [2], values: [1, .nan]))], to: path)
+        XCTAssertThrowsError(try readSafetensorsFile(path)) { error in
+            XCTAssertEqual("\(error)", "\(path): tensor 'bad' holds nan at index 1 (flat); only finite numbers are read")
+        }
     }
 
     func testTheHeaderIsTheFormatsJSONPaddedToEightBytes() throws {
@@ -105,7 +114,7 @@ final class SafetensorsTests: XCTestCase {
             (#"{"a":{"shape":[1],"data_offsets":[0,4]}}"#, "has no 'dtype'"),
             (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[0],"data_offsets":[4,4]}}"#, "names 'a' twice"),
             (#"{"__metadata__":{"n":1},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, "metadata entry 'n'"),
-            (#"{"a":{"dtype":"F32","shape":[100000000000,100000000000],"data_offsets":[0,4]}}"#, "too large"),
+            (#"{"a":{"dtype":"F32","shape":[100000000000,100000000000],"data_offsets":[0,4]}}"#, "above the limit of 2,147,483,647"),
             (String(repeating: "[", count: 500), "not begin with '{'"),
             (String(repeating: #"{"a":"#, count: 100), "nested more than 64"),
         ]

@@ -10,7 +10,16 @@ import Glibc
 /// `swift build --product plexus` first. A binary that is missing, or older than an object file
 /// of the modules it is linked from (which `swift test` recompiles when their sources change),
 /// fails the test with that command rather than testing stale code.
+///
+/// `PLEXUS_BINARY=/path/to/plexus` runs the binary-driven tests against another build (a release
+/// build, or an older one to see a test fail before its fix), without the staleness check.
 func plexusExecutable() throws -> String {
+    if let chosen = ProcessInfo.processInfo.environment["PLEXUS_BINARY"], !chosen.isEmpty {
+        guard FileManager.default.isExecutableFile(atPath: chosen) else {
+            throw PseudoTerminalError("PLEXUS_BINARY=\(chosen) is not an executable file")
+        }
+        return chosen
+    }
     let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let repository = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

@@ -30,6 +30,12 @@ public enum Interrupt {
         flag.load(ordering: .acquiring)
     }
 
+    /// Throws "`name` was interrupted (Ctrl-C)" when a stop was requested: for loops that return a
+    /// result (evaluate, predict, data generators), where stopping early leaves nothing to keep.
+    public static func check(_ name: String) throws {
+        if isRequested { throw NetworkError(name, "was interrupted (Ctrl-C)") }
+    }
+
     /// Forgets a pending request (before each command, and after one has been handled).
     public static func clear() {
         flag.store(false, ordering: .releasing)

@@ -8,7 +8,7 @@ public typealias SymbolicShape = [Int?]
 /// The largest size a dimension, kernel, stride or count may have (2^31 - 1). Keeping every
 /// size below it lets shape arithmetic (a size times a stride, a sum of a few sizes) run without
 /// overflow checks; anything larger is reported as an error.
-public let maximumDimension = Int(Int32.max)
+public let maximumDimension = maximumAxisSize
 
 /// Formats a symbolic shape as Keras prints it: `(None, 28, 28, 1)`; a rank-1 shape keeps
 /// Python's trailing comma, `(24,)`, so it reads like the tensor library's shapes.

@@ -78,7 +78,8 @@ func parseNumericCSV(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws 
         guard a < b else {
             throw DataError(file: file, line: 1, column: names.count + 1, "column \(names.count + 1) of the header has no name")
         }
-        names.append(String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self))
+        // Names are shown in summaries and errors: control characters kept as visible escapes.
+        names.append(escapingControlCharacters(String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self)))
         fieldStart = j + 1
     }
     let width = names.count
@@ -113,7 +114,7 @@ func parseNumericCSV(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws 
                     }
                     guard let value = parseDecimal(p, a, b) else {
                         let text = String(decoding: UnsafeBufferPointer(start: p + a, count: Swift.min(b - a, 24)), as: UTF8.self)
-                        throw DataError(file: file, line: line, column: column + 1, "'\(text)\(b - a > 24 ? "..." : "")' in column '\(names[column])' is not a number")
+                        throw DataError(file: file, line: line, column: column + 1, "'\(text)\(b - a > 24 ? "..." : "")' in column '\(names[column])' is not a finite number")
                     }
                     values.append(value)
                     column &+= 1

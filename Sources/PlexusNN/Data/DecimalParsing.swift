@@ -5,6 +5,13 @@
 /// allocating: the digits as an integer, scaled by an exact power of ten in Double. Anything else
 /// falls back to Swift's own `Float(String)`, which is correctly rounded.
 func parseDecimal(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
+    // The rule for numbers (`requireFinite`): `1e999`, `nan` and `inf` are not read.
+    guard let value = parseAnyDecimal(p, start, end), value.isFinite else { return nil }
+    return value
+}
+
+/// `parseDecimal` before the finiteness rule.
+private func parseAnyDecimal(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
     guard start < end else { return nil }
     var i = start
     var negative = false

@@ -62,6 +62,7 @@ public func npy(_ path: String) throws -> Tensor {
             }
         }
     }
+    try requireFinite(tensor, file: path, what: "the array")
     return tensor
 }
 

@@ -20,6 +20,7 @@ public func templateMatching(n: Int, size: Int = 32, templateSize: Int = 5, fixe
     guard templateSize >= 1, templateSize <= size else {
         throw TensorError("template_matching", "the template size must be between 1 and the image size \(size), got \(templateSize)")
     }
+    try checkShapes([[n, size, size, 1], [n, templateSize, templateSize, 1], [n, size, size, 1]], op: "template_matching")
     var images = try Tensor.zeros([n, size, size, 1])
     var templates = try Tensor.zeros([n, templateSize, templateSize, 1])
     var maps = try Tensor.zeros([n, size, size, 1])
@@ -27,12 +28,14 @@ public func templateMatching(n: Int, size: Int = 32, templateSize: Int = 5, fixe
     let imageSize = size &* size
     let templateCount = t &* t
     let placements = size - t + 1
+    var interrupted = false
     images.withUnsafeMutableBufferPointer { imageBuffer in
         templates.withUnsafeMutableBufferPointer { templateBuffer in
             maps.withUnsafeMutableBufferPointer { mapBuffer in
                 guard let img = imageBuffer.baseAddress, let tpl = templateBuffer.baseAddress,
                       let map = mapBuffer.baseAddress else { return }
                 for s in 0..<n {
+                    if s & 1023 == 0, Interrupt.isRequested { interrupted = true; return }
                     let image = img + s &* imageSize
                     let template = tpl + s &* templateCount
                     if fixedTemplate && s > 0 {
@@ -55,6 +58,7 @@ public func templateMatching(n: Int, size: Int = 32, templateSize: Int = 5, fixe
             }
         }
     }
+    if interrupted { throw NetworkError("template_matching", "was interrupted (Ctrl-C)") }
     return try Dataset(inputs: [(name: "image", tensor: images), (name: "template", tensor: templates)],
                        target: maps)
 }

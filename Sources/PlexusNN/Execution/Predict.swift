@@ -22,6 +22,18 @@ public func predict(_ model: Model, inputs: [Tensor], batchSize: Int = 32, conte
                            received: inputs.map { .init(shape: $0.shape.map { $0 }) })
     }
     let n = counts.first ?? 0
+    guard n > 0 else { throw NetworkError(model.name, "got an empty dataset", hint: "predict needs at least one sample") }
+    // The outputs for every sample are held at once (twice while the batches are joined): check
+    // that they fit before computing any.
+    for output in model.outputs {
+        let sample = output.shape.dropFirst().map { $0 ?? 1 }
+        if let problem = shapeSizeProblem([n] + sample) {
+            throw NetworkError(model.name, "cannot predict: its output for \(n) samples \(problem)")
+        }
+        let bytes = ([n] + sample).reduce(1, *).multipliedReportingOverflow(by: 8)  // no overflow: the sizes were checked just above
+        do { try MemoryLimit.check(bytes: bytes.overflow ? Int.max : bytes.partialValue, op: "predict", what: "the outputs for \(formatCount(n)) samples") }
+        catch let error as TensorError { throw NetworkError(model.name, "cannot predict: \(error.message)") }
+    }
     func runBatch(_ xs: [Tensor]) throws -> [Tensor] {
         try withoutGradients {
             try context.with(training: false) { try plan.run(inputs: xs, context: context).map(\.value) }
@@ -30,6 +42,7 @@ public func predict(_ model: Model, inputs: [Tensor], batchSize: Int = 32, conte
     if n <= batchSize { return try runBatch(inputs) }
     var pieces: [[Tensor]] = []
     for lo in stride(from: 0, to: n, by: batchSize) {
+        try Interrupt.check(model.name)
         let hi = Swift.min(n, lo + batchSize)
         pieces.append(try runBatch(inputs.map { try $0.sliced(axis: 0, lo..<hi) }))
     }

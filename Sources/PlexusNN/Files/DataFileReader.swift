@@ -16,18 +16,18 @@ final class DataFileReader {
     private let handle: UnsafeMutablePointer<FILE>
 
     init(path: String) throws {
-        guard let handle = fopen(path, "rb") else {
-            throw DataError(file: path, "cannot open: \(lastSystemError())")
+        // Opened without blocking and checked to be a regular file first (a FIFO would hang).
+        let fd = try RegularFile.openForReading(path)
+        guard let handle = fdopen(fd, "rb") else {
+            let reason = lastSystemError()
+            close(fd)
+            throw DataError(file: path, "cannot open: \(reason)")
         }
         var info = stat()
         guard fstat(fileno(handle), &info) == 0 else {
             let reason = lastSystemError()
             fclose(handle)
             throw DataError(file: path, "cannot read: \(reason)")
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            fclose(handle)
-            throw DataError(file: path, "is not a regular file")
         }
         self.path = path
         self.size = Int(info.st_size)
@@ -56,6 +56,12 @@ final class DataFileReader {
 
     /// Reads exactly `count` bytes at `offset`.
     func readBytes(count: Int, at offset: Int) throws -> [UInt8] {
+        // Checked before the buffer is allocated: the range against the file, the size against memory.
+        guard count >= 0, offset >= 0, offset <= size, count <= size - offset else {
+            throw DataError(file: path, "bytes \(offset)..<\(offset &+ count) lie beyond the end of the file (\(size) bytes)")
+        }
+        do { try MemoryLimit.check(bytes: count, op: "read", what: "reading \(formatCount(count)) bytes") }
+        catch let error as TensorError { throw DataError(file: path, error.message) }
         var bytes = [UInt8](repeating: 0, count: count)
         try bytes.withUnsafeMutableBytes { raw in
             if let base = raw.baseAddress { try read(into: base, count: count, at: offset) }

@@ -39,6 +39,7 @@ public func readSafetensorsFile(_ path: String) throws -> SafetensorsFile {
                 }
             }
         }
+        try requireFinite(tensor, file: path, what: "tensor '\(entry.name)'")
         tensors.append((entry.name, tensor))
     }
     return SafetensorsFile(tensors: tensors, metadata: layout.metadata)

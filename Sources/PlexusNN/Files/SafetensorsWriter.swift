@@ -31,7 +31,9 @@ public func writeSafetensors(_ tensors: [(name: String, tensor: Tensor)], to pat
     }
     let header = safetensorsHeader(tensors, metadata: metadata)
 
-    let url = URL(fileURLWithPath: path)
+    // Only a regular file is replaced; through a symbolic link, its target is.
+    let target = try RegularFile.writeTarget(path)
+    let url = URL(fileURLWithPath: target)
     let folder = url.deletingLastPathComponent().path
     let temporary = (folder as NSString).appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
     guard let file = fopen(temporary, "wb") else {
@@ -68,7 +70,7 @@ public func writeSafetensors(_ tensors: [(name: String, tensor: Tensor)], to pat
         unlink(temporary)
         throw DataError(file: path, "cannot write: \(reason)")
     }
-    guard rename(temporary, path) == 0 else {
+    guard rename(temporary, target) == 0 else {
         let reason = lastSystemError()
         unlink(temporary)
         throw DataError(file: path, "cannot replace the file: \(reason)")

@@ -28,7 +28,11 @@ struct GraphMap {
         var postOrder: [Node] = []
         var layerIndex: [ObjectIdentifier: Int] = [:]
 
-        func visit(_ tensor: SymbolicTensor, output: SymbolicTensor) throws {
+        // A depth-first walk with its own stack (a chain of thousands of layers must not exhaust
+        // the thread's stack): each frame is a tensor and the next of its node's inputs to visit.
+        // Nodes are numbered on entry and listed on exit, as the recursive walk would.
+        var stack: [(tensor: SymbolicTensor, next: Int)] = []
+        func enter(_ tensor: SymbolicTensor, output: SymbolicTensor) throws {
             let node = tensor.node
             let id = ObjectIdentifier(node)
             if finished.contains(id) { return }
@@ -37,21 +41,31 @@ struct GraphMap {
             let isInput = inputSet.contains(ObjectIdentifier(tensor))
             if isInput && !(node.layer is InputLayer) { return } // a cut: its producer is outside
             if layerIndex[ObjectIdentifier(node.layer)] == nil { layerIndex[ObjectIdentifier(node.layer)] = layerIndex.count }
-            inProgress.insert(id)
-            if !isInput {
-                if node.layer is InputLayer {
-                    let given = inputs.map(\.sourceDescription).joined(separator: ", ")
-                    throw NetworkError(modelName.map { "model \"\($0)\"" } ?? "the model",
-                                       "cannot be built: output \(output.sourceDescription) \(formatSymbolicShape(output.shape)) depends on input \(node.layer.name) \(formatSymbolicShape(tensor.shape)), which is not among its inputs (\(given.isEmpty ? "none" : given))",
-                                       hint: "add \(node.layer.name) to the inputs, or build the model from its outputs alone to find the inputs by walking back")
-                }
-                for t in node.inputs { try visit(t, output: output) }
+            if !isInput && node.layer is InputLayer {
+                let given = inputs.map(\.sourceDescription).joined(separator: ", ")
+                throw NetworkError(modelName.map { "model \"\($0)\"" } ?? "the model",
+                                   "cannot be built: output \(output.sourceDescription) \(formatSymbolicShape(output.shape)) depends on input \(node.layer.name) \(formatSymbolicShape(tensor.shape)), which is not among its inputs (\(given.isEmpty ? "none" : given))",
+                                   hint: "add \(node.layer.name) to the inputs, or build the model from its outputs alone to find the inputs by walking back")
             }
-            inProgress.remove(id)
-            finished.insert(id)
-            postOrder.append(node)
+            inProgress.insert(id)
+            stack.append((tensor, 0))
         }
-        for output in outputs { try visit(output, output: output) }
+        for output in outputs {
+            try enter(output, output: output)
+            while let top = stack.last {
+                let node = top.tensor.node
+                let isInput = inputSet.contains(ObjectIdentifier(top.tensor))
+                if !isInput, top.next < node.inputs.count {
+                    stack[stack.count - 1].next += 1
+                    try enter(node.inputs[top.next], output: output)
+                    continue
+                }
+                stack.removeLast()
+                inProgress.remove(ObjectIdentifier(node))
+                finished.insert(ObjectIdentifier(node))
+                postOrder.append(node)
+            }
+        }
 
         // Depths, as Keras's map_graph assigns them (insertion order kept for ties).
         var nodeDepth: [ObjectIdentifier: Int] = [:]

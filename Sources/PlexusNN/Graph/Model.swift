@@ -23,6 +23,10 @@ public final class Model: Layer {
     public let graphNodes: [Node]
     /// The calls grouped by depth, deepest (inputs) first.
     public let nodesByDepth: [[Node]]
+    /// 1 for a model of plain layers, one more for each level of models inside it.
+    public let nestingDepth: Int
+    /// The deepest models may nest inside models (a model holding a model holding ...).
+    public static let maximumNesting = 64
 
     /// A model from `inputs` to `outputs`.
     ///
@@ -31,6 +35,14 @@ public final class Model: Layer {
     public init(inputs: [SymbolicTensor], outputs: [SymbolicTensor], name: String? = nil) throws {
         guard !outputs.isEmpty else { throw NetworkError(name.map { "model \"\($0)\"" }, "needs at least one output") }
         let map = try GraphMap(inputs: inputs, outputs: outputs, modelName: name)
+        // Models inside models: capped, so that every walk over the nesting (weights, summaries,
+        // shapes, runs) stays far from the end of the stack.
+        let nesting = 1 + (map.layers.compactMap { ($0 as? Model)?.nestingDepth }.max() ?? 0)
+        guard nesting <= Model.maximumNesting else {
+            throw NetworkError(name.map { "model \"\($0)\"" } ?? "the model",
+                               "would nest models \(nesting) deep; models nest at most \(Model.maximumNesting) deep")
+        }
+        self.nestingDepth = nesting
         var seen: [String: Int] = [:]
         for l in map.layers { seen[l.name, default: 0] += 1 }
         if let (dup, n) = seen.first(where: { $0.value > 1 }) {

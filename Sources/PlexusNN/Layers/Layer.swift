@@ -218,6 +218,12 @@ open class Layer: CustomStringConvertible {
             throw NetworkError(name, "would produce shape \(formatSymbolicShape(s)), with a size above \(formatCount(maximumDimension))",
                                received: shapes.enumerated().map { .init(shape: $1, input: $0) })
         }
+        for s in out {
+            if let problem = shapeSizeProblem(s) {
+                throw NetworkError(name, "would produce shape \(formatSymbolicShape(s)), which \(problem)",
+                                   received: shapes.enumerated().map { .init(shape: $1, input: $0) })
+            }
+        }
         let specs = try weightSpecs(for: shapes)
         if let built = buildShapes {
             try checkFits(specs, builtFor: built, shapes)

@@ -34,6 +34,16 @@ struct BoxTable {
         columns = zip(zip(headers, widths), rightAligned).map { Column(header: $0.0, width: Swift.max($0.1, 3), rightAligned: $1) }
     }
 
+    /// Widens `column` so that a cell of `textWidth` characters fits on one line, taking the room
+    /// from `donor` (never below 8 characters): a number (a Param # count) must not wrap mid-number.
+    mutating func widen(_ column: Int, toFit textWidth: Int, takingFrom donor: Int) {
+        let missing = textWidth + 2 - columns[column].width
+        guard missing > 0 else { return }
+        let taken = Swift.min(missing, Swift.max(0, columns[donor].width - 10))
+        columns[donor].width -= taken
+        columns[column].width += missing   // the line grows by what the donor could not give
+    }
+
     /// rich's `ratio_reduce`: takes `total` away from `values` in proportion to `ratios`.
     static func ratioReduce(_ total: Int, ratios: [Int], maximums: [Int], values: [Int]) -> [Int] {
         let ratios = zip(ratios, maximums).map { $1 > 0 ? $0 : 0 }

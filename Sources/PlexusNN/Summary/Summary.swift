@@ -28,7 +28,7 @@ public func summary(_ model: Model, expand: Bool = false, lineLength: Int? = nil
 
 func summaryText(_ model: Model, expand: Bool, lineLength: Int?, costs: ModelCosts? = nil) -> String {
     let sequential = isSequentialLike(model)
-    let table: BoxTable
+    var table: BoxTable
     switch (sequential, costs != nil) {
     case (true, false):
         table = BoxTable(headers: ["Layer (type)", "Output Shape", "Param #"], positions: [0.45, 0.80, 1.0],
@@ -74,6 +74,7 @@ func summaryText(_ model: Model, expand: Bool, lineLength: Int?, costs: ModelCos
         }
     }
     addRows(model, level: 0, costs: costs)
+    table.widen(2, toFit: rows.map { $0[2].split(separator: " ").first?.count ?? 0 }.max() ?? 0, takingFrom: 0)
     let count = model.parameterCount
     var lines = ["Model: \"\(model.name)\""]
     lines += table.render(rows)

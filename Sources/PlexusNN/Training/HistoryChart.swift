@@ -8,7 +8,8 @@ public func historyChart(_ records: [TrainingRecord], modelName: String, height:
     }
     let all = series.flatMap(\.values).filter(\.isFinite)
     guard let lo = all.min(), let hi = all.max() else { return "the history of \"\(modelName)\" holds no finite losses\n" }
-    let span = hi > lo ? hi - lo : 1
+    // In Double: the span of two large Floats (3e38 - -3e38) overflows Float.
+    let span = hi > lo ? Double(hi) - Double(lo) : 1
     let width = Swift.min(Swift.max(records.count, 1), 60)
     let stretch = Swift.max(1, 40 / width)
     let marks: [Character] = ["●", "○"]
@@ -17,7 +18,7 @@ public func historyChart(_ records: [TrainingRecord], modelName: String, height:
         for col in 0..<width {
             let i = records.count <= width ? col : col * (records.count - 1) / Swift.max(width - 1, 1)
             guard i < s.values.count, s.values[i].isFinite else { continue }
-            let row = Int(((hi - s.values[i]) / span * Float(height - 1)).rounded())
+            let row = Swift.min(height - 1, Swift.max(0, Int(((Double(hi) - Double(s.values[i])) / span * Double(height - 1)).rounded())))
             for c in 0..<stretch where c == stretch / 2 { grid[row][col * stretch + c] = marks[k] }
         }
     }

@@ -6,10 +6,13 @@ import Foundation
 public final class WeightSnapshot: CustomStringConvertible {
     public let modelName: String
     let values: [(weight: Weight, value: Tensor)]
+    /// The model the snapshot was taken of: `changes(in:)` compares with that model only.
+    private weak var model: Model?
 
     /// Takes the current values (materialising weights that have none yet with `generator`).
     public init(_ model: Model, using generator: inout RandomGenerator) throws {
         modelName = model.name
+        self.model = model
         values = try model.weights.map { w in (w, try w.materialize(using: &generator).value) }
     }
 
@@ -18,8 +21,14 @@ public final class WeightSnapshot: CustomStringConvertible {
     }
 
     /// For each weight: the largest absolute change and the change relative to the old norm.
-    public func changes(in model: Model) -> [WeightChange] {
-        values.map { w, old in
+    ///
+    /// - Throws: `NetworkError` when `model` is not the model the snapshot was taken of.
+    public func changes(in model: Model) throws -> [WeightChange] {
+        guard self.model === model else {
+            throw NetworkError(model.name, "is not the model this snapshot was taken of: it belongs to \"\(modelName)\"",
+                               hint: "changed(snapshot(\(model.name)), \(model.name)) compares \(model.name) with itself")
+        }
+        return values.map { w, old in
             guard let now = w.variable?.value, now.shape == old.shape else {
                 return WeightChange(weight: w, maxAbs: .nan, relative: .nan)
             }

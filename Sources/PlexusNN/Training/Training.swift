@@ -13,6 +13,22 @@ public struct TrainingOutcome {
     public var stepLosses: [Float]
     /// True when an interrupt stopped the loop early; the model keeps every step taken.
     public var interrupted: Bool
+    /// Set when a step's loss was not finite: training stopped there (see `Divergence`).
+    public var divergence: Divergence? = nil
+}
+
+/// How a training run that diverged ended (the rule of Keras's `TerminateOnNaN`, made stricter):
+/// at the first step whose loss is `nan` or infinite, training stops *without applying that step's
+/// update*, so the model keeps the weights of the last step whose loss was finite. Those weights
+/// can still hold non-finite values (a finite loss with an infinite gradient); `weightsFinite`
+/// says which, so the shell can tell the user.
+public struct Divergence {
+    /// The number of the step (counted since compile) whose loss was not finite; not applied.
+    public var step: Int
+    /// That step's loss (`nan`, `inf` or `-inf`).
+    public var loss: Float
+    /// True when every weight of the model is finite after the last applied step.
+    public var weightsFinite: Bool
 }
 
 /// Running means of a loss and metrics over batches of different sizes.
@@ -54,6 +70,9 @@ extension Model {
     /// Checks that a dataset feeds this model: one input tensor per model input, in order, with
     /// matching per-sample shapes, and one output to compare with the target.
     func checkFeeds(_ data: Dataset) throws {
+        guard data.count > 0 else {
+            throw NetworkError(name, "got an empty dataset", hint: "a dataset needs at least one sample")
+        }
         guard data.inputs.count == inputs.count else {
             throw NetworkError(name, "has \(inputs.count) input\(inputs.count == 1 ? "" : "s") but the dataset gives \(data.inputs.count) (\(data.inputNames.joined(separator: ", ")))",
                                hint: "datasets feed a model's inputs in order")
@@ -70,13 +89,49 @@ extension Model {
         }
     }
 
-    /// One optimiser step on one batch; returns the loss and the metric values.
+    /// One optimiser step on one batch; returns the loss and the metric values. A loss that is not
+    /// finite is returned without any update (and the step is not counted).
     func trainBatch(_ batch: DatasetBatch, setup: TrainingSetup, context: ForwardContext) throws -> (Float, [Float]) {
         let (loss, outputs) = try trainStep(inputs: batch.inputs, context: context, optimizer: setup.optimizer,
                                             loss: { try setup.loss($0[0], batch.target) }, keepOutputs: !setup.metrics.isEmpty)
+        guard loss.isFinite else { return (loss, []) }
         setup.steps += 1
         let values = try setup.metrics.map { try $0(prediction: outputs[0], target: batch.target) }
         return (loss, values)
+    }
+
+    /// The divergence record for a step whose loss was `loss`: checks every weight for finiteness.
+    func divergence(atStep step: Int, loss: Float) throws -> Divergence {
+        let finite = try plan().weights.allSatisfy { w in
+            guard let v = w.variable?.value else { return true }
+            return v.withUnsafeBufferPointer { p in p.allSatisfy(\.isFinite) }
+        }
+        return Divergence(step: step, loss: loss, weightsFinite: finite)
+    }
+
+    /// Checks every target of `data` against the loss before any step (the rule for a fit that
+    /// would fail mid-way): each batch's target is run through the loss against a zero prediction
+    /// of the model's output shape, so a label out of range or a target of the wrong shape fails
+    /// before the first update, naming the sample. Skipped when the output shape has unknown sizes.
+    func checkTargets(_ data: Dataset, setup: TrainingSetup, batchSize: Int) throws {
+        guard let output = outputs.first else { return }
+        let sample = output.shape.dropFirst()
+        guard sample.allSatisfy({ $0 != nil }) else { return }
+        let sampleShape = sample.map { $0 ?? 0 }
+        var offset = 0
+        try withoutGradients {
+            for batch in try data.batches(size: Swift.max(batchSize, 1)) {
+                if Interrupt.isRequested { return }
+                let zero = Variable(try Tensor.zeros([batch.count] + sampleShape))
+                do {
+                    _ = try setup.loss(zero, batch.target)
+                } catch let error as TensorError {
+                    throw NetworkError(name, "the dataset's target does not fit the loss \(setup.loss) (samples \(offset)..<\(offset + batch.count)): \(error.message)",
+                                       hint: "the whole dataset is checked before the first step; nothing was trained")
+                }
+                offset += batch.count
+            }
+        }
     }
 
     /// `steps` optimiser steps on batches drawn from `data` (reshuffled each time it runs out).
@@ -86,25 +141,43 @@ extension Model {
         let setup = try requireSetup("step")
         try checkFeeds(data)
         guard batchSize > 0, steps > 0 else { throw NetworkError(name, "needs a positive batch size and number of steps, got \(batchSize) and \(steps)") }
+        try checkTargets(data, setup: setup, batchSize: batchSize)
         var means = EpochMeans(metricCount: setup.metrics.count)
         var losses: [Float] = []
         var interrupted = false
-        var iterator = try data.batches(size: batchSize, shuffle: true, using: &context.generator).makeIterator()
-        while losses.count < steps {
-            guard let batch = iterator.next() else {
-                iterator = try data.batches(size: batchSize, shuffle: true, using: &context.generator).makeIterator()
-                continue
-            }
-            let (loss, metricValues) = try trainBatch(batch, setup: setup, context: context)
-            losses.append(loss)
-            means.add(loss: loss, metricValues: metricValues, count: batch.count)
-            onStep(setup.steps, loss)
-            if Interrupt.isRequested { interrupted = true; break }
+        var divergence: Divergence?
+        let first = setup.steps + 1
+        /// The record of the steps taken, appended to the history however the call ends.
+        func record(_ note: String = "") -> TrainingRecord {
+            let record = TrainingRecord(label: "steps \(first)-\(setup.steps)" + note, loss: means.meanLoss,
+                                        metrics: means.named(setup.metricNames), validationLoss: nil, validationMetrics: [])
+            if !losses.isEmpty { setup.history.append(record) }
+            return record
         }
-        let record = TrainingRecord(label: "steps \(setup.steps - losses.count + 1)-\(setup.steps)", loss: means.meanLoss,
-                                    metrics: means.named(setup.metricNames), validationLoss: nil, validationMetrics: [])
-        setup.history.append(record)
-        return TrainingOutcome(records: [record], stepLosses: losses, interrupted: interrupted)
+        do {
+            var iterator = try data.batches(size: batchSize, shuffle: true, using: &context.generator).makeIterator()
+            while losses.count < steps {
+                // Polled on every turn, whether or not the turn trains.
+                if Interrupt.isRequested { interrupted = true; break }
+                guard let batch = iterator.next() else {
+                    iterator = try data.batches(size: batchSize, shuffle: true, using: &context.generator).makeIterator()
+                    continue
+                }
+                let (loss, metricValues) = try trainBatch(batch, setup: setup, context: context)
+                guard loss.isFinite else {
+                    divergence = try self.divergence(atStep: setup.steps + 1, loss: loss)
+                    break
+                }
+                losses.append(loss)
+                means.add(loss: loss, metricValues: metricValues, count: batch.count)
+                onStep(setup.steps, loss)
+            }
+        } catch {
+            _ = record(" (failed)")
+            throw error
+        }
+        let done = record(divergence.map { " (diverged at step \($0.step))" } ?? "")
+        return TrainingOutcome(records: losses.isEmpty ? [] : [done], stepLosses: losses, interrupted: interrupted, divergence: divergence)
     }
 
     /// Keras `fit`: `epochs` passes over `data` in batches (shuffled each epoch when asked), each
@@ -117,32 +190,51 @@ extension Model {
         try checkFeeds(data)
         if let validation { try checkFeeds(validation) }
         guard batchSize > 0, epochs > 0 else { throw NetworkError(name, "needs a positive batch size and number of epochs, got \(batchSize) and \(epochs)") }
+        try checkTargets(data, setup: setup, batchSize: batchSize)
+        if let validation { try checkTargets(validation, setup: setup, batchSize: batchSize) }
         var outcome = TrainingOutcome(records: [], stepLosses: [], interrupted: false)
         let batches = (data.count + batchSize - 1) / batchSize
         epochs: for epoch in 1...epochs {
             var means = EpochMeans(metricCount: setup.metrics.count)
             var index = 0
-            for batch in try data.batches(size: batchSize, shuffle: shuffle, using: &context.generator) {
-                let (loss, metricValues) = try trainBatch(batch, setup: setup, context: context)
-                outcome.stepLosses.append(loss)
-                means.add(loss: loss, metricValues: metricValues, count: batch.count)
-                index += 1
-                onBatch(TrainingProgress(epoch: epoch, epochs: epochs, batch: index, batches: batches, loss: means.meanLoss))
-                if Interrupt.isRequested { outcome.interrupted = true }
-                if outcome.interrupted { break }
+            do {
+                for batch in try data.batches(size: batchSize, shuffle: shuffle, using: &context.generator) {
+                    if Interrupt.isRequested { outcome.interrupted = true; break }
+                    let (loss, metricValues) = try trainBatch(batch, setup: setup, context: context)
+                    guard loss.isFinite else {
+                        outcome.divergence = try divergence(atStep: setup.steps + 1, loss: loss)
+                        break
+                    }
+                    outcome.stepLosses.append(loss)
+                    means.add(loss: loss, metricValues: metricValues, count: batch.count)
+                    index += 1
+                    onBatch(TrainingProgress(epoch: epoch, epochs: epochs, batch: index, batches: batches, loss: means.meanLoss))
+                    if Interrupt.isRequested { outcome.interrupted = true; break }
+                }
+            } catch {
+                // The steps that happened stay in the model: the history says so.
+                if index > 0 {
+                    setup.history.append(TrainingRecord(label: "epoch \(epoch) (failed after batch \(index)/\(batches))", loss: means.meanLoss,
+                                                        metrics: means.named(setup.metricNames), validationLoss: nil, validationMetrics: []))
+                }
+                throw error
             }
             var record = TrainingRecord(label: "epoch \(epoch)", loss: means.meanLoss, metrics: means.named(setup.metricNames),
                                         validationLoss: nil, validationMetrics: [])
-            if let validation, !outcome.interrupted {
+            let stopped = outcome.interrupted || outcome.divergence != nil
+            if let validation, !stopped {
                 let v = try evaluate(validation, batchSize: batchSize, context: context)
                 record.validationLoss = v.loss
                 record.validationMetrics = v.metrics
             }
             if outcome.interrupted { record.label += " (interrupted at batch \(index)/\(batches))" }
-            setup.history.append(record)
-            outcome.records.append(record)
-            onEpoch(epoch, record)
-            if outcome.interrupted { break epochs }
+            if let d = outcome.divergence { record.label += " (diverged at step \(d.step), batch \(index + 1)/\(batches))" }
+            if index > 0 || !stopped {
+                setup.history.append(record)
+                outcome.records.append(record)
+                onEpoch(epoch, record)
+            }
+            if stopped { break epochs }
         }
         return outcome
     }
@@ -156,6 +248,7 @@ extension Model {
         try withoutGradients {
             try context.with(training: false) {
                 for batch in try data.batches(size: Swift.max(batchSize, 1)) {
+                    try Interrupt.check(name)
                     let out = try plan.run(inputs: batch.inputs, context: context)[0]
                     let loss = try setup.loss(out, batch.target).value.scalarValue ?? .nan
                     let values = try setup.metrics.map { try $0(prediction: out.value, target: batch.target) }

@@ -43,12 +43,5 @@ public struct TrainingRecord: Equatable {
     }
 }
 
-/// Four decimals, as Keras prints losses and metrics.
-public func format4(_ x: Float) -> String {
-    guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
-    let scaled = (Double(x) * 10_000).rounded()
-    let negative = scaled < 0
-    let whole = Int(abs(scaled))
-    let digits = String(whole % 10_000)
-    return (negative ? "-" : "") + "\(whole / 10_000)." + String(repeating: "0", count: 4 - digits.count) + digits
-}
+/// Four decimals, as Keras prints losses and metrics; any Float prints (see `formatFigure`).
+public func format4(_ x: Float) -> String { formatFigure(Double(x)) }

@@ -39,6 +39,7 @@ extension Tensor {
             return out
         }
         let outShape = try broadcastShapes(shape, other.shape, op: op)
+        try checkShape(outShape, op: op)   // (1, n) against (n, 1) grows to n * n
         let out = Tensor(uninitializedShape: outShape)
         let a = storage.base, b = other.storage.base, o = out.storage.base
         if other.count == 1 {
