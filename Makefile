@@ -1,11 +1,11 @@
-# Plexus: make run | make test | make bench | make transcripts
+# Plexus: make run | make test | make bench | make bench-compare | make transcripts
 # Each target first makes sure the two system libraries (OpenBLAS, GNU readline) are present:
 # installed with apt-get when missing and we are root, otherwise the exact command is printed.
 
 SWIFT ?= swift
 RELEASE = $(SWIFT) build -c release
 
-.PHONY: run test transcripts bench build deps clean
+.PHONY: run test transcripts bench bench-compare build deps clean
 
 deps:
 	@missing=""; \
@@ -44,6 +44,16 @@ transcripts: deps
 bench: deps
 	$(RELEASE) --product plexus-bench
 	$$($(RELEASE) --show-bin-path)/plexus-bench
+
+# Ours and PyTorch (and ONNX Runtime when ORT_PYTHON is given and bench/ort_plexus.py exists)
+# alternately, twice, in both OpenBLAS environments; prints the ratio table (bench/README.md).
+# TORCH_PYTHON is a python with torch and torchvision, in a virtual environment outside the repository.
+TORCH_PYTHON ?= python3
+ORT_PYTHON ?=
+bench-compare: deps
+	$(RELEASE) --product plexus-bench
+	python3 bench/compare.py --plexus $$($(RELEASE) --show-bin-path)/plexus-bench --torch $(TORCH_PYTHON) \
+	  $(if $(ORT_PYTHON),--ort $(ORT_PYTHON)) $(WORKLOADS)
 
 clean:
 	rm -rf .build
