@@ -100,7 +100,8 @@ def main():
                     r = run_one(cmd, env)
                     if r:
                         results[w][impl].append(r)
-                        print(f"  round {rnd + 1} {impl:6} {w:16} {r['ms_per_step']:10.2f} ms", file=sys.stderr, flush=True)
+                        print(f"  round {rnd + 1} {impl:6} {w:16} {r['ms_per_step']:10.2f} ms {r.get('peak_rss_mb', '-'):>6} MB peak",
+                              file=sys.stderr, flush=True)
         impls = sorted({x["impl"] for r in results.values() for k in r for x in r[k]})
         print(f"\n{title}; OpenBLAS kernel: {openblas_core(env)}; {', '.join(impls)}; "
               f"best of {a.rounds} alternating rounds, (worst) when they differ by 5% or more\n")
