@@ -1,11 +1,11 @@
-# Plexus: make run | make test | make bench | make transcripts | make onnx-check | make bench-ort
+# Plexus: make run | make test | make bench | make bench-compare | make transcripts | make onnx-check | make bench-ort | make fuzz
 # Each target first makes sure the two system libraries (OpenBLAS, GNU readline) are present:
 # installed with apt-get when missing and we are root, otherwise the exact command is printed.
 
 SWIFT ?= swift
 RELEASE = $(SWIFT) build -c release
 
-.PHONY: run test transcripts bench build deps clean onnx-venv onnx-check bench-ort fuzz
+.PHONY: run test transcripts bench bench-compare build deps clean onnx-venv onnx-check bench-ort fuzz
 
 deps:
 	@missing=""; \
@@ -82,6 +82,16 @@ bench-ort: deps onnx-venv
 	$(RELEASE) --product plexus
 	$$($(RELEASE) --show-bin-path)/plexus bench/export_onnx_models.plx > /dev/null
 	$(ONNX_PYTHON) bench/ort_plexus.py .build/bench-onnx
+
+# Ours and PyTorch (and ONNX Runtime when ORT_PYTHON is given and bench/ort_plexus.py exists)
+# alternately, twice, in both OpenBLAS environments; prints the ratio table (bench/README.md).
+# TORCH_PYTHON is a python with torch and torchvision, in a virtual environment outside the repository.
+TORCH_PYTHON ?= python3
+ORT_PYTHON ?=
+bench-compare: deps
+	$(RELEASE) --product plexus-bench
+	python3 bench/compare.py --plexus $$($(RELEASE) --show-bin-path)/plexus-bench --torch $(TORCH_PYTHON) \
+	  $(if $(ORT_PYTHON),--ort $(ORT_PYTHON)) $(WORKLOADS)
 
 clean:
 	rm -rf .build

@@ -27,7 +27,7 @@ enum LessonChecks {
                 example: "moved(before, basis_conv) == [\"a\", \"conv/bias\"]") { args, _ in
             guard case .snapshot(let snap) = args["snap"] else { throw args.kindError("snap", "a snapshot") }
             let m = try args.model("m")
-            return .list(snap.changes(in: m).filter(\.moved).map { .string($0.weight.path) })
+            return .list(try snap.changes(in: m).filter(\.moved).map { .string($0.weight.path) })
         },
         Builtin(name: "reached", category: category,
                 signature: Signature(positional: [Param("m", .model), Param("data", .dataset)],

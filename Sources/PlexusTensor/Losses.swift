@@ -10,10 +10,9 @@ import Foundation
 /// not infinity.
 public let lossEpsilon: Float = 1e-7
 
-// File-scope wrappers: a bare `log` inside an extension could resolve to a Tensor method.
-@inline(__always) private func flog(_ x: Float) -> Float { log(x) }
-@inline(__always) private func fexp(_ x: Float) -> Float { exp(x) }
-@inline(__always) private func flog1p(_ x: Float) -> Float { log1p(x) }
+// A file-scope wrapper on VectorMath (the one exp and log of the library): a bare `log` inside an
+// extension could resolve to a Tensor method.
+@inline(__always) private func flog(_ x: Float) -> Float { VectorMath.log(x) }
 @inline(__always) private func clipProbability(_ p: Float) -> Float {
     Swift.min(Swift.max(p, lossEpsilon), 1 - lossEpsilon)
 }
@@ -109,16 +108,20 @@ public func binaryCrossentropy(_ pred: Variable, _ target: Tensor, fromLogits: B
     let n = p.count
     let pp = p.storage.base, tp = t.storage.base
     var total = 0.0
-    if fromLogits {
-        for i in 0..<n {
-            let x = pp[i], z = tp[i]
-            total += Double(Swift.max(x, 0) - x * z + flog1p(fexp(-abs(x))))
+    // Eight elements at a time; each element's loss is added to the Double total on its own.
+    var i = 0
+    while i < n {
+        let left = n &- i
+        let x = loadLanes(pp + i, count: left), z = loadLanes(tp + i, count: left)
+        let loss: Float8
+        if fromLogits {
+            loss = x.replacing(with: 0, where: x .< 0) - x * z + VectorMath.log1p(VectorMath.exp(-VectorMath.abs(x)))
+        } else {
+            let c = x.clamped(lowerBound: Float8(repeating: lossEpsilon), upperBound: Float8(repeating: 1 - lossEpsilon))
+            loss = -(z * VectorMath.log(c) + (1 - z) * VectorMath.log(1 - c))
         }
-    } else {
-        for i in 0..<n {
-            let c = clipProbability(pp[i]), z = tp[i]
-            total -= Double(z * flog(c) + (1 - z) * flog(1 - c))
-        }
+        for k in 0..<Swift.min(left, 8) { total += Double(loss[k]) }
+        i &+= 8
     }
     return Variable.record(averaged(total, over: n), parents: [pred]) { g in
         let scale = lossScale(g, over: n)
@@ -126,11 +129,7 @@ public func binaryCrossentropy(_ pred: Variable, _ target: Tensor, fromLogits: B
         let o = dx.storage.base
         parallelFor(n) { r in
             if fromLogits {
-                for i in r {
-                    let x = pp[i]
-                    let sigmoid = x >= 0 ? 1 / (1 + fexp(-x)) : fexp(x) / (1 + fexp(x))
-                    o[i] = scale * (sigmoid - tp[i])
-                }
+                mapLanes(pp, tp, o, r) { x, z in scale * (VectorMath.sigmoid(x) - z) }
             } else {
                 for i in r {
                     let v = pp[i], z = tp[i]
@@ -212,9 +211,14 @@ private func crossentropy(_ pred: Variable, rows: Int, classes: Int, fromLogits:
         if fromLogits {
             var m = -Float.infinity
             for i in 0..<classes where x[i] > m { m = x[i] }
-            var s: Float = 0
-            for i in 0..<classes { s += fexp(x[i] - m) }
-            let lse = m + flog(s)
+            var lanes = Float8()
+            var i = 0
+            while i < classes {
+                // The tail's padding of -infinity adds exp(-inf) = 0.
+                lanes += VectorMath.exp(loadLanes(x + i, count: classes &- i, pad: -.infinity) - m)
+                i &+= 8
+            }
+            let lse = m + flog(lanes.sum())
             rowStat[r] = lse
             if dense {
                 for i in 0..<classes { total += Double(z[i] * (lse - x[i])) }
@@ -246,7 +250,8 @@ private func crossentropy(_ pred: Variable, rows: Int, classes: Int, fromLogits:
                     targetSum = 0
                     for i in 0..<classes { targetSum += z[i] }
                 }
-                for i in 0..<classes { d[i] = scale * fexp(x[i] - stat) * targetSum }
+                let factor = scale * targetSum
+                mapLanes(x, d, 0..<classes) { factor * VectorMath.exp($0 - stat) }
                 if dense {
                     for i in 0..<classes { d[i] -= scale * z[i] }
                 } else {

@@ -4,21 +4,28 @@ import PlexusNN
 // The model-level workloads of bench/README.md (mlp, siamese, hyper, vgg16_infer), built with
 // PlexusNN's layers and run through their compiled execution plans: one training step is a
 // forward pass with the tape on, the loss, the backward pass and the optimiser update
-// (`Model.trainStep`); inference is `predict`. Shapes and losses follow the PyTorch reference script in bench/.
+// (`Model.trainStep`); inference is `predict`. Shapes and losses follow bench/torch_ref.py.
 // FLOPs are not reported for the training steps (`gflops` 0).
+
+let modelWorkloads: [(name: String, run: (inout RandomGenerator) throws -> Void)] = [
+    ("mlp", mlpWorkload), ("siamese", siameseWorkload), ("hyper", hyperWorkload), ("vgg16_infer", vgg16Workload),
+]
+
+/// A training context drawing from `gen`, handed back when the workload ends.
+func withTrainingContext(_ gen: inout RandomGenerator, _ body: (ForwardContext) throws -> Void) rethrows {
+    let context = ForwardContext(training: true, generator: gen)
+    defer { gen = context.generator }
+    try body(context)
+}
 
 /// Integer class labels in 0..<classes, stored as floats.
 func labels(_ n: Int, classes: Int, using gen: inout RandomGenerator) throws -> Tensor {
     try Tensor(shape: [n], values: (0..<n).map { _ in Float(gen.nextInt(below: classes)) })
 }
 
-/// The mlp, siamese, hyper and vgg16_infer workloads, one JSON line each.
-func runModelWorkloads(using gen: inout RandomGenerator) throws {
-    let context = ForwardContext(training: true, generator: gen)
-    defer { gen = context.generator }
-
-    // mlp: 784-512-512-10, ReLU, softmax cross-entropy on logits, SGD 0.01, batch 128.
-    do {
+/// mlp: 784-512-512-10, ReLU, softmax cross-entropy on logits, SGD 0.01, batch 128.
+func mlpWorkload(_ gen: inout RandomGenerator) throws {
+    try withTrainingContext(&gen) { context in
         let x = try Input(shape: [784])
         var h = try Dense(units: 512, activation: .relu)(x)
         h = try Dense(units: 512, activation: .relu)(h)
@@ -33,9 +40,11 @@ func runModelWorkloads(using gen: inout RandomGenerator) throws {
         }
         report("mlp", ms: ms, flops: 0)
     }
+}
 
-    // siamese: the seed's MatchNet, feature network shared by both inputs, Adam 1e-3, batch 32.
-    do {
+/// siamese: the seed's MatchNet, feature network shared by both inputs, Adam 1e-3, batch 32.
+func siameseWorkload(_ gen: inout RandomGenerator) throws {
+    try withTrainingContext(&gen) { context in
         let x = try Input(shape: [28, 28, 1])
         var h = try Conv2D(filters: 24, kernelSize: 3, padding: .same, activation: .relu)(x)
         h = try MaxPooling2D(poolSize: 3)(h)
@@ -60,9 +69,11 @@ func runModelWorkloads(using gen: inout RandomGenerator) throws {
         }
         report("siamese", ms: ms, flops: 0)
     }
+}
 
-    // hyper: per-sample 3x3x1x8 kernels from a template branch, batch 16, Adam, BCE on logits.
-    do {
+/// hyper: per-sample 3x3x1x8 kernels from a template branch, batch 16, Adam, BCE on logits.
+func hyperWorkload(_ gen: inout RandomGenerator) throws {
+    try withTrainingContext(&gen) { context in
         let template = try Input(shape: [16, 16, 1])
         var t = try Conv2D(filters: 16, kernelSize: 3, padding: .same, activation: .relu)(template)
         t = try Conv2D(filters: 32, kernelSize: 3, padding: .same, activation: .relu)(t)
@@ -82,9 +93,11 @@ func runModelWorkloads(using gen: inout RandomGenerator) throws {
         }
         report("hyper", ms: ms, flops: 0)
     }
+}
 
-    // vgg16_infer: VGG16 forward on one 224x224x3 image, inference, no tape.
-    do {
+/// vgg16_infer: VGG16 forward on one 224x224x3 image, inference, no tape.
+func vgg16Workload(_ gen: inout RandomGenerator) throws {
+    try withTrainingContext(&gen) { context in
         let input = try Input(shape: [224, 224, 3])
         var x = input
         var flops = 0.0

@@ -1,12 +1,16 @@
-import CBLAS
 import Foundation
 import PlexusNN
 
 // Benchmark workloads, one JSON line each:
-//   {"impl": "plexus", "workload": NAME, "ms_per_step": MEDIAN, "gflops": RATE}
+//   {"impl": "plexus", "workload": NAME, "ms_per_step": MEDIAN, "gflops": RATE, "peak_rss_mb": RSS}
 // Each workload runs a few warm-up steps, then many timed steps; the median is reported. FLOPs count
 // 2 * M * N * K per GEMM-equivalent (a convolution's backward pass counts its input and kernel
-// gradients). `gemm_cblas_direct` calls OpenBLAS without Plexus: the machine's reference.
+// gradients); 0 where not counted. `peak_rss_mb` is the process's peak resident memory so far
+// (getrusage): bench/compare.py runs one workload per process, so it is that workload's.
+//
+//   plexus-bench                      every workload
+//   plexus-bench hyper mlp            only these, in this order
+//   plexus-bench --list               the workload names
 
 /// The median wall time of `steps` calls of `body` after `warmup` untimed ones, in milliseconds.
 func medianMilliseconds(warmup: Int = 3, steps: Int = 25, _ body: () throws -> Void) rethrows -> Double {
@@ -21,53 +25,47 @@ func medianMilliseconds(warmup: Int = 3, steps: Int = 25, _ body: () throws -> V
     return times[times.count / 2]
 }
 
+/// The peak resident set size of this process so far, in MiB (Linux reports kilobytes).
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
 func report(_ workload: String, ms: Double, flops: Double) {
     let gflops = flops / (ms / 1e3) / 1e9
-    print("{\"impl\": \"plexus\", \"workload\": \"\(workload)\", \"ms_per_step\": \(String(format: "%.3f", ms)), \"gflops\": \(String(format: "%.1f", gflops))}")
+    print("{\"impl\": \"plexus\", \"workload\": \"\(workload)\", \"ms_per_step\": \(String(format: "%.3f", ms)), \"gflops\": \(String(format: "%.1f", gflops)), \"peak_rss_mb\": \(String(format: "%.0f", peakResidentMegabytes()))}")
+    fflush(stdout)
 }
 
 /// Keeps results observable so no step is optimised away.
 var checksum: Float = 0
 
+/// Every workload by name, in the order a bare `plexus-bench` runs them.
+let workloads: [(name: String, run: (inout RandomGenerator) throws -> Void)] = kernelWorkloads + modelWorkloads + zooWorkloads
+
 func run() throws {
-    var gen = RandomGenerator(seed: 1)
-
-    // gemm: 1024^3 through matmul, and the same product straight through cblas_sgemm.
-    let n = 1024
-    let a = try Tensor.normal([n, n], using: &gen), b = try Tensor.normal([n, n], using: &gen)
-    let gemmFlops = 2 * Double(n * n * n)
-    let gemmMs = try medianMilliseconds { checksum += try matmul(a, b).withUnsafeBufferPointer { $0[0] } }
-    report("gemm", ms: gemmMs, flops: gemmFlops)
-
-    var c = [Float](repeating: 0, count: n * n)
-    let directMs = a.withUnsafeBufferPointer { ap in
-        b.withUnsafeBufferPointer { bp in
-            c.withUnsafeMutableBufferPointer { cp in
-                medianMilliseconds {
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
-                                ap.baseAddress, Int32(n), bp.baseAddress, Int32(n), 0, cp.baseAddress, Int32(n))
-                }
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments == ["--list"] {
+        for w in workloads { print(w.name) }
+        return
+    }
+    var selected = workloads
+    if !arguments.isEmpty {
+        selected = try arguments.map { name in
+            guard let w = workloads.first(where: { $0.name == name }) else {
+                throw BenchError("unknown workload \(name); known: \(workloads.map(\.name).joined(separator: ", "))")
             }
+            return w
         }
     }
-    checksum += c[0]
-    report("gemm_cblas_direct", ms: directMs, flops: gemmFlops)
+    var gen = RandomGenerator(seed: 1)
+    for w in selected { try w.run(&gen) }
+}
 
-    // conv: batch 1, 56x56x128 -> 256 channels, 3x3 "same" (VGG16's conv3 blocks).
-    let x = try Tensor.normal([1, 56, 56, 128], using: &gen)
-    let w = try Tensor.normal([3, 3, 128, 256], using: &gen)
-    let convFlops = 2 * Double(56 * 56) * Double(3 * 3 * 128) * 256
-    let fwdMs = try medianMilliseconds { checksum += try conv2d(x, w, padding: .same).withUnsafeBufferPointer { $0[0] } }
-    report("conv_fwd", ms: fwdMs, flops: convFlops)
-
-    let dy = try Tensor.normal([1, 56, 56, 256], using: &gen)
-    let bwdMs = try medianMilliseconds {
-        let g = try conv2dGradients(x, w, outputGradient: dy, padding: .same)
-        checksum += (g.input?.withUnsafeBufferPointer { $0[0] } ?? 0) + (g.kernel?.withUnsafeBufferPointer { $0[0] } ?? 0)
-    }
-    report("conv_bwd", ms: bwdMs, flops: 2 * convFlops)
-
-    try runModelWorkloads(using: &gen)
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 do {

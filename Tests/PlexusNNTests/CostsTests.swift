@@ -5,7 +5,7 @@ import PlexusNN
 
 final class CostsTests: XCTestCase {
     func testVGG16MacsSplitIntoConvolutionAndDense() throws {
-        let c = try costs(vgg16())
+        let c = try costs(Applications.vgg16())
         let conv = c.calls.filter { $0.layer is Conv2D }.reduce(0) { $0 + $1.macs }
         let dense = c.calls.filter { $0.layer is Dense }.reduce(0) { $0 + $1.macs }
         XCTAssertEqual(conv, 15_346_630_656)
@@ -14,7 +14,7 @@ final class CostsTests: XCTestCase {
     }
 
     func testVGG16FlopsAreTwiceTheMacsPlusTheElementwiseWorkCounted() throws {
-        let m = try vgg16()
+        let m = try Applications.vgg16()
         let c = try costs(m)
         // Bias + ReLU on every conv and fc1/fc2 output, bias + softmax on the predictions, and 2x2
         // windows of the five poolings (one comparison per window element per output).

@@ -9,7 +9,7 @@ final class DiffTests: XCTestCase {
     }
 
     func testResNet50MinusOneIdentityBlockShowsExactlyThatBlock() throws {
-        let full = try resnet50(), short = try resnet50(conv3Blocks: 3)
+        let full = try Applications.resnet50(), short = try Applications.resnet50(conv3Blocks: 3)
         let text = diff(full, short)
         let removed = lines(text, "  - ")
         XCTAssertEqual(removed.count, 10, text)
@@ -59,7 +59,7 @@ final class DiffTests: XCTestCase {
     }
 
     func testGraftHybridVersusItsFrontDonorShowsTheCutSegmentAndTheAdapter() throws {
-        let donor = try mobilenet()
+        let donor = try Applications.mobilenet()
         let front = try slice(donor, to: "conv_pad_6")
         let image = try Input(shape: [224, 224, 3])
         var h = try front(image)
@@ -80,7 +80,7 @@ final class DiffTests: XCTestCase {
 
 final class CompareAlignmentTests: XCTestCase {
     func testUnrelatedModelsAreExplainedPerLayerTypeNotByMisattributedNames() throws {
-        let text = compare(try vgg16(), try resnet50())
+        let text = compare(try Applications.vgg16(), try Applications.resnet50())
         XCTAssertTrue(text.contains("by layer type:"), text)
         XCTAssertTrue(text.contains("BatchNormalization: 0 in vgg16 (0 params), 53 in resnet50 (106,240 params): +106,240"), text)
         XCTAssertTrue(text.contains("Dense: 3 in vgg16 (123,642,856 params), 1 in resnet50 (2,049,000 params): -121,593,856"), text)

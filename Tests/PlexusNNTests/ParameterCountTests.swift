@@ -5,20 +5,20 @@ final class ParameterCountTests: XCTestCase {
     override func setUp() { NameScope.current = NameScope() }
 
     func testVGG16MatchesKerasPublishedCount() throws {
-        let m = try vgg16()
+        let m = try Applications.vgg16()
         XCTAssertEqual(m.parameterCount, ParameterCount(total: 138_357_544, trainable: 138_357_544, nonTrainable: 0))
         XCTAssertEqual(m.outputs[0].shape, [nil, 1000])
     }
 
     func testResNet50MatchesKerasPublishedCounts() throws {
-        let m = try resnet50()
+        let m = try Applications.resnet50()
         XCTAssertEqual(m.parameterCount.total, 25_636_712)
         XCTAssertEqual(m.parameterCount.nonTrainable, 53_120)
         XCTAssertEqual(m["conv5_block3_out"]?.nodes.first?.outputShapes, [[nil, 7, 7, 2048]])
     }
 
     func testMobileNetMatchesKerasPublishedCounts() throws {
-        let m = try mobilenet()
+        let m = try Applications.mobilenet()
         XCTAssertEqual(m.parameterCount.total, 4_253_864)
         XCTAssertEqual(m.parameterCount.nonTrainable, 21_888)
         // docs/design.md's graft point: conv_pad_6 is (None, 29, 29, 256).

@@ -11,7 +11,7 @@ final class ReceptiveFieldTests: XCTestCase {
     }
 
     func testVGG16Pool5Sees212Pixels() throws {
-        let m = try vgg16()
+        let m = try Applications.vgg16()
         // Each 2x2 pooling moves the first centre by half the jump: 0.5 + 1 + 2 + 4 + 8 = 15.5, i.e.
         // the paper's effective padding of 90 for pool5 ((212 - 1) / 2 - 90 = 15.5).
         XCTAssertEqual(try field(m, "block5_pool"), ReceptiveFieldAxis(size: 212, jump: 32, start: 15.5))

@@ -240,7 +240,7 @@ final class SurgeryTests: XCTestCase {
     }
 
     func testVGG16KeepsItsParametersAndReturnsAMapOnLargerImages() throws {
-        let vgg = try vgg16()
+        let vgg = try Applications.vgg16()
         let (fc, report) = try toFullyConv(vgg)
         XCTAssertEqual(vgg.parameterCount.total, 138_357_544)
         XCTAssertEqual(fc.parameterCount.total, 138_357_544)
@@ -366,7 +366,7 @@ final class SurgeryTests: XCTestCase {
     // MARK: - freezing
 
     func testFreezingALayerRangeReportsTheTrainableCounts() throws {
-        let vgg = try vgg16()
+        let vgg = try Applications.vgg16()
         let r = try freeze(vgg, layers: 0...3)
         XCTAssertEqual(r.text, "freeze(vgg16.layers[0..3]): 138,357,544 → 138,357,544 params (no change), trainable 138,357,544 → 138,318,824; 2 layers with parameters frozen (block1_conv1, block1_conv2)")
         XCTAssertEqual(vgg.parameterCount.trainable, 138_357_544 - 1_792 - 36_928)

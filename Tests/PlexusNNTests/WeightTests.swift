@@ -5,7 +5,7 @@ final class WeightTests: XCTestCase {
     override func setUp() { NameScope.current = NameScope() }
 
     func testSummarisingVGG16AllocatesNoWeightStorage() throws {
-        let m = try vgg16()
+        let m = try Applications.vgg16()
         _ = summary(m)
         _ = m.description
         XCTAssertEqual(m.weights.count, 32)

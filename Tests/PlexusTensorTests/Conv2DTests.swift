@@ -62,6 +62,13 @@ private let cases: [Case] = [
     Case(name: "1x1 stride 2 takes im2col", x: [1, 5, 4, 3], w: [1, 1, 3, 2], strides: (2, 2), path: .im2col),
     Case(name: "non-square kernel", x: [2, 6, 7, 2], w: [2, 3, 2, 3], strides: (2, 1), path: .im2col),
     Case(name: "explicit padding", x: [1, 4, 5, 2], w: [3, 3, 2, 2], padding: .explicit(top: 2, bottom: 0, left: 1, right: 3), path: .im2col),
+    Case(name: "one output channel", x: [2, 6, 5, 8], w: [3, 3, 8, 1], padding: .same, path: .singleOutput),
+    Case(name: "one output channel, strides 2, vertical dilation 2", x: [1, 7, 6, 3], w: [3, 2, 3, 1], strides: (2, 2),
+         padding: .same, dilation: (2, 1), path: .singleOutput),
+    Case(name: "one output channel, explicit padding", x: [1, 4, 5, 2], w: [3, 3, 2, 1],
+         padding: .explicit(top: 2, bottom: 0, left: 1, right: 3), path: .singleOutput),
+    Case(name: "one output channel with horizontal dilation takes im2col", x: [1, 5, 6, 2], w: [2, 2, 2, 1],
+         dilation: (1, 2), path: .im2col),
 ]
 
 final class Conv2DTests: XCTestCase {
@@ -131,7 +138,8 @@ final class Conv2DTests: XCTestCase {
     func testGradientsAtSizesSplitAcrossCoresAreAdjoints() throws {
         // Large enough for im2col, col2im and the depthwise loops to use parallelFor. conv2d is
         // bilinear, so <conv(x, w), dy> = <x, dX(dy)> = <w, dW(x, dy)>.
-        for (xs, ws, groups) in [([2, 32, 32, 8], [3, 3, 8, 8], 1), ([2, 32, 32, 16], [3, 3, 1, 16], 16)] {
+        for (xs, ws, groups) in [([2, 32, 32, 8], [3, 3, 8, 8], 1), ([2, 32, 32, 16], [3, 3, 1, 16], 16),
+                                 ([4, 32, 32, 8], [3, 3, 8, 1], 1)] {
             let x = try random(xs, seed: 1), k = try random(ws, seed: 2)
             let y = try conv2d(x, k, strides: (1, 2), padding: .same, groups: groups)
             let dy = try random(y.shape, seed: 3)
@@ -154,12 +162,14 @@ final class Conv2DTests: XCTestCase {
     }
 
     func testEmptyBatchGivesEmptyOutputAndZeroKernelGradient() throws {
-        let x = try Tensor.zeros([0, 5, 5, 2]), w = try random([3, 3, 2, 4], seed: 8)
-        let y = try conv2d(x, w)
-        XCTAssertEqual(y.shape, [0, 3, 3, 4])
-        let g = try conv2dGradients(x, w, outputGradient: y)
-        XCTAssertEqual(g.input?.shape, [0, 5, 5, 2])
-        XCTAssertEqual(g.kernel?.scalars, [Float](repeating: 0, count: 72))
+        for cout in [4, 1] {
+            let x = try Tensor.zeros([0, 5, 5, 2]), w = try random([3, 3, 2, cout], seed: 8)
+            let y = try conv2d(x, w)
+            XCTAssertEqual(y.shape, [0, 3, 3, cout])
+            let g = try conv2dGradients(x, w, outputGradient: y)
+            XCTAssertEqual(g.input?.shape, [0, 5, 5, 2])
+            XCTAssertEqual(g.kernel?.scalars, [Float](repeating: 0, count: 18 * cout))
+        }
     }
 
     func testChannelMismatchNamesBothShapes() throws {

@@ -58,3 +58,50 @@ final class PerSampleConvTests: XCTestCase {
         }
     }
 }
+
+extension PerSampleConvTests {
+    /// Few channels (1 -> 8, 2 -> 16) take the direct kernel over the whole batch: its output and
+    /// both gradients must equal each sample's own conv2d, which runs the depthwise loop (1 input
+    /// channel) or im2col and GEMM (2). The 32x32 batch of 4 is split across the cores.
+    func testDirectKernelMatchesSeparateConvsAndTheirGradients() throws {
+        let configurations: [(x: [Int], k: [Int], strides: (Int, Int), padding: Padding, dilation: (Int, Int))] = [
+            ([3, 9, 8, 1], [3, 3, 3, 1, 8], (1, 1), .same, (1, 1)),
+            ([2, 7, 6, 2], [2, 2, 3, 2, 16], (2, 1), .same, (1, 2)),
+            ([2, 6, 7, 1], [2, 3, 2, 1, 8], (1, 2), .explicit(top: 2, bottom: 0, left: 1, right: 3), (2, 1)),
+            ([4, 32, 32, 1], [4, 3, 3, 1, 8], (1, 1), .same, (1, 1)),
+        ]
+        for (i, c) in configurations.enumerated() {
+            let name = "configuration \(i)"
+            let x = try random(c.x, seed: UInt64(20 + i)), k = try random(c.k, seed: UInt64(40 + i))
+            let g = try perSampleGeometry(op: "test", input: c.x, kernels: c.k, strides: c.strides, padding: c.padding,
+                                          dilation: c.dilation)
+            XCTAssertTrue(g.perSampleDirect, name)
+            let y = try conv2dPerSample(x, k, strides: c.strides, padding: c.padding, dilation: c.dilation)
+            let dy = try random(y.shape, seed: UInt64(60 + i))
+            let grads = try conv2dPerSampleGradients(x, k, outputGradient: dy, strides: c.strides, padding: c.padding,
+                                                     dilation: c.dilation)
+            let dx = try XCTUnwrap(grads.input), dk = try XCTUnwrap(grads.kernels)
+            for n in 0..<c.x[0] {
+                let xn = try slice(x, n, keepBatch: true), kn = try slice(k, n, keepBatch: false)
+                let yn = try conv2d(xn, kn, strides: c.strides, padding: c.padding, dilation: c.dilation)
+                let gn = try conv2dGradients(xn, kn, outputGradient: slice(dy, n, keepBatch: true), strides: c.strides,
+                                             padding: c.padding, dilation: c.dilation)
+                assertClose(try slice(y, n, keepBatch: true).scalars, yn.scalars, "\(name) output, sample \(n)")
+                assertClose(try slice(dx, n, keepBatch: true).scalars, try XCTUnwrap(gn.input).scalars, "\(name) dx, sample \(n)")
+                assertClose(try slice(dk, n, keepBatch: false).scalars, try XCTUnwrap(gn.kernel).scalars, "\(name) dk, sample \(n)")
+            }
+        }
+    }
+
+    func testDirectKernelGradcheck() throws {
+        let x = try random([2, 5, 4, 1], seed: 8), k = try random([2, 3, 3, 1, 8], seed: 9)
+        let r = try gradcheck([x, k]) { v in try conv2dPerSample(v[0], v[1], strides: (2, 1), padding: .same) }
+        XCTAssertTrue(r.passed, "\(r)")
+    }
+}
+
+private func assertClose(_ a: [Float], _ b: [Float], _ message: String, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, message, file: file, line: line)
+    let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    XCTAssertLessThanOrEqual(worst, 1e-4, message, file: file, line: line)
+}

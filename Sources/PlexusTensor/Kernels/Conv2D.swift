@@ -6,7 +6,8 @@
 //   forward   Y_g  = cols_g(X) W_g                       (M x K)(K x Cout/g)
 //   input     dX  += col2im(dY_g W_g^T)                  (M x Cout/g)(Cout/g x K)
 //   kernel    dW_g = cols_g(X)^T dY_g                     (K x M)(M x Cout/g)
-// The pointwise path uses X itself as cols(X); the depthwise path has its own loops.
+// The pointwise path uses X itself as cols(X); the depthwise and single-output paths have their own
+// loops (DepthwiseConv2D.swift, Conv2DDirect.swift).
 
 /// The forward pass of geometry `g`: `y` (`g.outputCount` floats) is overwritten.
 /// `columns` holds `g.forwardColumnCount` floats of scratch.
@@ -16,6 +17,8 @@ func convForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: Uns
     switch g.path {
     case .depthwise:
         depthwiseForward(g, input: x, kernel: w, output: y)
+    case .singleOutput:
+        singleOutputForward(g, input: x, kernel: w, output: y)
     case .pointwise:
         for grp in 0..<g.groups {
             sgemm(transA: false, transB: false, m: g.rows, n: og, k: cg, a: x + grp &* cg, lda: cin,
@@ -54,6 +57,8 @@ func convBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>?, kernel w: U
     case .depthwise:
         if let dx, let w { depthwiseInputGradient(g, outputGradient: dy, kernel: w, inputGradient: dx) }
         if let dw, let x { depthwiseKernelGradient(g, input: x, outputGradient: dy, kernelGradient: dw) }
+    case .singleOutput:
+        singleOutputGradients(g, input: x, kernel: w, outputGradient: dy, inputGradient: dx, kernelGradient: dw)
     case .pointwise:
         for grp in 0..<g.groups {
             if let dx, let w {

@@ -1,6 +1,8 @@
 // Convolution with one kernel per sample: the hypernetwork case, where another branch generates a
 // kernel for each image. Keras's K.conv2d in a Lambda applies one kernel to the whole batch; here
-// sample n meets kernel n. Each sample is a batch-1 conv2d sharing one column buffer.
+// sample n meets kernel n. Few channels (the usual hypernetwork) take the direct kernel of
+// Conv2DDirect.swift over the whole batch; otherwise each sample is a batch-1 conv2d sharing one
+// column buffer.
 
 /// The batch-1 geometry each sample is convolved with, checked against the whole batch's shapes.
 func perSampleGeometry(op: String, input xs: [Int], kernels ks: [Int], strides: (Int, Int), padding: Padding,
@@ -59,6 +61,10 @@ func perSampleForward(_ g: ConvGeometry, _ x: Tensor, _ kernels: Tensor) -> Tens
     let n = x.shape[0]
     let out = Tensor(uninitializedShape: [n, g.outHeight, g.outWidth, g.outChannels])
     let xp = x.storage.base, wp = kernels.storage.base, yp = out.storage.base
+    if g.perSampleDirect {
+        perSampleDirectForward(g, samples: n, input: xp, kernels: wp, output: yp)
+        return out
+    }
     withScratch(g.forwardColumnCount) { col in
         for i in 0..<n {
             convForward(g, input: xp + i &* g.inputCount, kernel: wp + i &* g.kernelCount,
@@ -77,6 +83,11 @@ func perSampleGradients(_ g: ConvGeometry, _ x: Tensor, _ kernels: Tensor, outpu
     guard dx != nil || dw != nil else { return (nil, nil) }
     let xp = x.storage.base, wp = kernels.storage.base, gp = dy.storage.base
     let dxp = dx?.storage.base, dwp = dw?.storage.base
+    if g.perSampleDirect {
+        perSampleDirectGradients(g, samples: n, input: xp, kernels: wp, outputGradient: gp,
+                                 inputGradient: dxp, kernelGradient: dwp)
+        return (dx, dw)
+    }
     withScratch(g.columnCount) { col in
         for i in 0..<n {
             convBackward(g, input: xp + i &* g.inputCount, kernel: wp + i &* g.kernelCount,

@@ -7,6 +7,10 @@ enum ConvPath: Equatable {
     /// One input channel per group (`groups == Cin`): a direct loop, since a GEMM with
     /// `K = kh * kw` cannot use the machine.
     case depthwise
+    /// One output channel and no horizontal dilation: a dot product per output pixel along the
+    /// kernel's rows (Conv2DDirect.swift), since a GEMM with `N = 1` would first write the whole
+    /// column matrix.
+    case singleOutput
 }
 
 /// Everything a 2-D convolution's kernels need, resolved and checked once: NHWC input
@@ -45,6 +49,7 @@ struct ConvGeometry: Equatable {
         if groups == inChannels { return .depthwise }
         if kernelHeight == 1, kernelWidth == 1, strideH == 1, strideW == 1,
            padTop == 0, padBottom == 0, padLeft == 0, padRight == 0 { return .pointwise }
+        if groups == 1, outChannels == 1, dilationW == 1 { return .singleOutput }
         return .im2col
     }
 

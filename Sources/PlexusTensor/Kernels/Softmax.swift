@@ -1,8 +1,9 @@
 import Foundation
 
-// File-scope wrappers: inside `extension Tensor` a bare `exp` could resolve to a Tensor method.
-@inline(__always) private func expf32(_ x: Float) -> Float { exp(x) }
-@inline(__always) private func logf32(_ x: Float) -> Float { log(x) }
+// File-scope wrappers on VectorMath (the one exp and log): inside `extension Tensor` a bare `exp`
+// could resolve to a Tensor method.
+@inline(__always) private func expf32(_ x: Float) -> Float { VectorMath.exp(x) }
+@inline(__always) private func logf32(_ x: Float) -> Float { VectorMath.log(x) }
 
 
 extension Tensor {
@@ -38,9 +39,17 @@ extension Tensor {
                     var m = -Float.infinity
                     var j = 0
                     while j < n { if s[j] > m { m = s[j] }; j &+= 1 }
-                    var total: Float = 0
+                    // exp eight lanes at a time; the tail's padding of -infinity adds exp(-inf) = 0.
+                    var lanes = Float8()
                     j = 0
-                    while j < n { let e = expf32(s[j] - m); d[j] = e; total += e; j &+= 1 }
+                    while j < n {
+                        let left = n &- j
+                        let e = VectorMath.exp(loadLanes(s + j, count: left, pad: -.infinity) - m)
+                        storeLanes(e, d + j, count: left)
+                        lanes += e
+                        j &+= 8
+                    }
+                    let total = lanes.sum()
                     j = 0
                     if takeLog {
                         let shift = m + logf32(total)
