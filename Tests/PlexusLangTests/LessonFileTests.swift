@@ -129,7 +129,11 @@ final class LessonFileTests: XCTestCase {
     }
 
     func testEveryLessonOfTheRepositoryReads() throws {
-        let files = LessonReplayTests.lessonFiles()
+        // The repository's lessons/ (this file is Tests/PlexusLangTests/LessonFileTests.swift).
+        let lessons = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("lessons")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: lessons.path)) ?? []
+        let files = names.filter { $0.hasSuffix(".plx") }.sorted().map { lessons.appendingPathComponent($0).path }
         XCTAssertFalse(files.isEmpty)
         for file in files {
             let lesson = try LessonFile.load(file)

@@ -11,7 +11,7 @@ import XCTest
 /// Besides the transcript, what each learner must get is asserted: the right one finishes without
 /// a wrong try or a skip; the wrong one gets "Not yet" and a hint at every task, and finishes.
 final class LessonReplayTests: XCTestCase {
-    static let root = TranscriptTests.root
+    static let root = repositoryRoot
     static let lessons = root.appendingPathComponent("lessons")
 
     /// The lesson files, sorted.
