@@ -34,6 +34,7 @@ extension BuiltinRegistry {
         registerOptimizerBuiltins()
         registerSurgeryBuiltins()
         registerTrainingBuiltins()
+        registerPictureBuiltins()
     }
 
     /// Registers a layer constructor: `name:` is added to its keywords, `make` builds the layer

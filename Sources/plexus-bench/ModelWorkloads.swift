@@ -83,6 +83,8 @@ func runModelWorkloads(using gen: inout RandomGenerator) throws {
         report("hyper", ms: ms, flops: 0)
     }
 
+    try runHyperMatching(context: context)
+
     // vgg16_infer: VGG16 forward on one 224x224x3 image, inference, no tape.
     do {
         let input = try Input(shape: [224, 224, 3])
