@@ -54,14 +54,15 @@ extension BuiltinRegistry {
                  signature: Signature(positional: [Param("n", .integer)],
                                       keywords: [Param("size", .integer, default: .number(32)),
                                                  Param("template", .integer, default: .number(5)),
-                                                 Param("fixed_template", .bool, default: .bool(false))]),
-                 help: "A synthetic task for hypernetworks: `image` (size, size, 1) of noise with a template pasted somewhere, the `template` (template, template, 1) itself (new for every sample unless fixed_template), and as target a (size, size, 1) map that is 1 at the template's centre.",
+                                                 Param("fixed_template", .bool, default: .bool(false)),
+                                                 Param("zero_mean", .bool, default: .bool(false))]),
+                 help: "A synthetic task for hypernetworks: `image` (size, size, 1) of noise with a template pasted somewhere, the `template` (template, template, 1) itself (new for every sample unless fixed_template), and as target a (size, size, 1) map that is 1 at the template's centre. Values are uniform in [0, 1), or in [-0.5, 0.5) with zero_mean: true, which a network learns about ten times faster (no brightness term in the correlations).",
                  example: "data = template_matching(n: 256, size: 32, template: 5)") { args, interpreter in
             let n = try args.int("n"), size = try args.int("size"), t = try args.int("template")
-            let fixed = try args.bool("fixed_template")
+            let fixed = try args.bool("fixed_template"), zeroMean = try args.bool("zero_mean")
             guard size >= 1, size <= 4096 else { throw args.error("size must be between 1 and 4096, got \(size)", at: "size") }
             return .dataset(try args.attempt {
-                try templateMatching(n: n, size: size, templateSize: t, fixedTemplate: fixed, using: &interpreter.random)
+                try templateMatching(n: n, size: size, templateSize: t, fixedTemplate: fixed, zeroMean: zeroMean, using: &interpreter.random)
             })
         }
     }

@@ -36,6 +36,7 @@ extension BuiltinRegistry {
         registerSurgeryBuiltins()
         registerTrainingBuiltins()
         registerONNXBuiltins()
+        registerPictureBuiltins()
     }
 
     /// Registers a layer constructor: `name:` is added to its keywords, `make` builds the layer

@@ -23,7 +23,7 @@ extension BuiltinRegistry {
                                                  Param("optimizer", optimizerKind, default: .string("adam")),
                                                  Param("metrics", .oneOf([.list, .tuple]), default: .list([])),
                                                  Param("from_logits", .bool, default: .bool(false))]),
-                 help: "Prepares a model for training (Keras compile): a loss by name (mse, mae, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, contrastive; from_logits: true when the model outputs logits), an optimizer (sgd(...), adam(...), adamw(...), rmsprop(...) or a name for Keras's defaults) and metrics (\"accuracy\" means the accuracy that fits the loss, \"mae\"). Compiling again starts a fresh optimizer state and history.",
+                 help: "Prepares a model for training (Keras compile): a loss by name (mse, mae, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, contrastive; from_logits: true when the model outputs logits), an optimizer (sgd(...), adam(...), adamw(...), rmsprop(...) or a name for Keras's defaults) and metrics (\"accuracy\" means the accuracy that fits the loss, \"mae\", \"location_accuracy\": whether the predicted map peaks where the target's does). Compiling again starts a fresh optimizer state and history.",
                  example: "compile(mlp, loss: \"sparse_categorical_crossentropy\", optimizer: adam(0.001), metrics: [\"accuracy\"])") { args, interpreter in
             let m = try args.model("m")
             let lossName = try args.string("loss")
@@ -45,7 +45,7 @@ extension BuiltinRegistry {
                 names.append(name)
                 if name == "accuracy" || name == "acc" { metrics.append(loss.accuracyMetric); continue }
                 guard let metric = Metric(named: name) else {
-                    throw args.error("unknown metric '\(name)'", at: "metrics", suggestion: "metrics: accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, mae")
+                    throw args.error("unknown metric '\(name)'", at: "metrics", suggestion: "metrics: accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, mae, location_accuracy")
                 }
                 metrics.append(metric)
             }
@@ -223,8 +223,14 @@ extension Interpreter {
     /// Runs `body` with a forward context on the session's generator, which is handed back
     /// afterwards (so shuffles and dropout advance the one generator); library errors become
     /// diagnostics at the call.
+    /// Warnings from training (a loss stuck at its clip) are written as warning diagnostics
+    /// pointing at the call.
     func withSessionContext<T>(_ args: Arguments, _ body: (ForwardContext) throws -> T) throws -> T {
         let context = ForwardContext(training: false, generator: random)
+        let span = args.callSpan
+        context.warn = { [weak self] message in
+            self?.write(DiagnosticRenderer.render(Diagnostic(message, at: span, severity: .warning)))
+        }
         defer { random = context.generator }
         return try args.attempt { try body(context) }
     }

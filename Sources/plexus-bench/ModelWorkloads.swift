@@ -8,7 +8,8 @@ import PlexusNN
 // FLOPs are not reported for the training steps (`gflops` 0).
 
 let modelWorkloads: [(name: String, run: (inout RandomGenerator) throws -> Void)] = [
-    ("mlp", mlpWorkload), ("siamese", siameseWorkload), ("hyper", hyperWorkload), ("vgg16_infer", vgg16Workload),
+    ("mlp", mlpWorkload), ("siamese", siameseWorkload), ("hyper", hyperWorkload),
+    ("hyper_matching", { gen in try withTrainingContext(&gen) { try runHyperMatching(context: $0) } }), ("vgg16_infer", vgg16Workload),
 ]
 
 /// A training context drawing from `gen`, handed back when the workload ends.

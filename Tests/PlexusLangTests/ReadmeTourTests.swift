@@ -45,7 +45,7 @@ final class ReadmeTourTests: XCTestCase {
         // What the prose promises.
         XCTAssertTrue(output.contains("Total params: 1,381,872"), "feature network count")
         XCTAssertTrue(output.contains("3,483,122") && output.contains("4,864,994") && output.contains("1,381,872"))
-        XCTAssertTrue(output.contains("(None, 3, 3, 1, 8)") || output.contains("(none, 3, 3, 1, 8)"), "per-sample kernel shape")
+        XCTAssertTrue(output.contains("(None, 5, 5, 1, 8)") || output.contains("(none, 5, 5, 1, 8)"), "per-sample kernel shape")
         XCTAssertTrue(output.contains("Non-trainable params: 1,210"), "frozen basis")
         XCTAssertTrue(output.contains("epoch 10/10"), "training runs its epochs")
         XCTAssertTrue(output.contains("frozen") && output.contains("unchanged"), "the frozen layer stays put")

@@ -58,4 +58,15 @@ final class TemplateMatchingTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("between 1 and the image size 4"), "\(error)")
         }
     }
+
+    func testZeroMeanShiftsEveryValueByOneHalfAndKeepsThePlacement() throws {
+        var g1 = RandomGenerator(seed: 6), g2 = RandomGenerator(seed: 6)
+        let plain = try templateMatching(n: 4, size: 10, templateSize: 3, using: &g1)
+        let centred = try templateMatching(n: 4, size: 10, templateSize: 3, zeroMean: true, using: &g2)
+        for k in 0..<2 {
+            XCTAssertEqual(centred.inputs[k].scalars, plain.inputs[k].scalars.map { $0 - 0.5 })
+        }
+        XCTAssertEqual(centred.target.scalars, plain.target.scalars)
+        XCTAssertTrue(centred.inputs[0].scalars.allSatisfy { $0 >= -0.5 && $0 < 0.5 })
+    }
 }

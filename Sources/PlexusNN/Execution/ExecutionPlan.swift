@@ -54,6 +54,9 @@ public final class ExecutionPlan: CustomStringConvertible {
     public let slotCount: Int
     /// Every weight the model uses, once, in the model's layer order.
     public let weights: [Weight]
+    /// Where the single output is a sigmoid or softmax, the call that applies it, so a loss on
+    /// probabilities can take the activation's input instead (`run(_:context:logits:)`).
+    let logitsTap: LogitsTap?
     private var slots: [Variable?]
     private var running = false
 
@@ -102,6 +105,7 @@ public final class ExecutionPlan: CustomStringConvertible {
         }
         ExecutionPlan.fuseActivations(&steps, outputs: Set(outputSlots))
         ExecutionPlan.planReleases(&steps, outputs: Set(outputSlots))
+        self.logitsTap = outputSlots.count == 1 ? LogitsTap.find(output: outputSlots[0], in: steps) : nil
         self.steps = steps
         self.inputSlots = inputSlots
         self.outputSlots = outputSlots
@@ -156,18 +160,25 @@ public final class ExecutionPlan: CustomStringConvertible {
     /// - Throws: `NetworkError` when the number of inputs or an input's shape does not fit the
     ///   model (naming the input and both shapes), or when a layer cannot run on its values.
     public func run(_ inputs: [Variable], context: ForwardContext) throws -> [Variable] {
+        try run(inputs, context: context, logits: false)
+    }
+
+    /// `run`, with `logits: true` returning the input of the output's sigmoid or softmax (see
+    /// `logitsTap`) in place of the output; the activation itself is then not computed.
+    func run(_ inputs: [Variable], context: ForwardContext, logits: Bool) throws -> [Variable] {
         try checkInputs(inputs.map(\.shape))
         for w in weights where !w.isMaterialized { try w.materialize(using: &context.generator) }
+        let tap = logits ? logitsTap : nil
         if running {
             var local = [Variable?](repeating: nil, count: slotCount)
-            return try execute(inputs, context, &local)
+            return try execute(inputs, context, &local, tap: tap)
         }
         running = true
         defer {
             running = false
             for i in slots.indices { slots[i] = nil }
         }
-        return try execute(inputs, context, &slots)
+        return try execute(inputs, context, &slots, tap: tap)
     }
 
     /// Runs the model on concrete tensors (constants for the tape).
@@ -175,9 +186,10 @@ public final class ExecutionPlan: CustomStringConvertible {
         try run(inputs.map { Variable($0) }, context: context)
     }
 
-    private func execute(_ inputs: [Variable], _ context: ForwardContext, _ slots: inout [Variable?]) throws -> [Variable] {
+    private func execute(_ inputs: [Variable], _ context: ForwardContext, _ slots: inout [Variable?],
+                         tap: LogitsTap?) throws -> [Variable] {
         for (s, v) in zip(inputSlots, inputs) { slots[s] = v }
-        for step in steps {
+        for (index, step) in steps.enumerated() {
             var args: [Variable] = []
             args.reserveCapacity(step.inputs.count)
             for s in step.inputs {
@@ -187,6 +199,8 @@ public final class ExecutionPlan: CustomStringConvertible {
             let outs: [Variable]
             if step.isAlias {
                 outs = args
+            } else if let tap, tap.step == index {
+                outs = tap.passesInput ? args : try call(step, args, context, activation: .linear)
             } else {
                 outs = try call(step, args, context)
             }
@@ -203,10 +217,11 @@ public final class ExecutionPlan: CustomStringConvertible {
     }
 
     /// One call, with tensor errors turned into errors naming the layer and its input shapes.
-    private func call(_ step: Step, _ args: [Variable], _ context: ForwardContext) throws -> [Variable] {
+    private func call(_ step: Step, _ args: [Variable], _ context: ForwardContext,
+                      activation: ActivationFunction? = nil) throws -> [Variable] {
         let layer = step.node.layer
         do {
-            if let f = step.fusedActivation, let fusing = layer as? ActivationFusing {
+            if let f = activation ?? step.fusedActivation, let fusing = layer as? ActivationFusing {
                 return [try fusing.forward(args, context: context, activation: f)]
             }
             return try layer.forwardAll(args, context: context)

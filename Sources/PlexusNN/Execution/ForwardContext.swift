@@ -22,6 +22,9 @@ public final class ForwardContext {
     public var training: Bool
     /// The generator weights materialise with on first use and dropout masks are drawn from.
     public var generator: RandomGenerator
+    /// Where training hands a warning (a sentence, no newline) for the caller to show; nil
+    /// drops it. The library never prints.
+    public var warn: ((String) -> Void)?
 
     /// A context for one or more passes.
     public init(training: Bool = false, generator: RandomGenerator) {

@@ -23,10 +23,16 @@ extension Model {
         return value
     }
 
-    /// One training step that also returns the outputs of its forward pass (for metrics).
-    func trainStep(inputs: [Tensor], context: ForwardContext, optimizer: Optimizer,
+    /// One training step that also returns the outputs of its forward pass (for metrics). A loss
+    /// that is not finite is returned without updating any weight.
+    /// With `logits: true` the plan's output is the input of its final sigmoid or softmax
+    /// (`ExecutionPlan.run(_:context:logits:)`), for a loss that reads logits.
+    func trainStep(inputs: [Tensor], context: ForwardContext, optimizer: Optimizer, logits: Bool = false,
                    loss: ([Variable]) throws -> Variable, keepOutputs: Bool) throws -> (Float, [Tensor]) {
-        let (value, outputs) = try forwardBackward(inputs: inputs, context: context, loss: loss)
+        let (value, outputs) = try forwardBackward(inputs: inputs, context: context, logits: logits, loss: loss)
+        // A loss that is not finite leaves the weights as they were: its gradients would spread
+        // nan or inf into every weight (the divergence rule of docs/limits.md).
+        guard value.isFinite else { return (value, keepOutputs ? outputs : []) }
         let parameters = try plan().trainableWeights.compactMap(\.variable)
         if !parameters.isEmpty { try optimizer.update(parameters) }
         return (value, keepOutputs ? outputs : [])
@@ -34,14 +40,16 @@ extension Model {
 
     /// The forward pass in training mode with the tape on, the loss, and the backward pass:
     /// gradients are left on the weights' variables (zeroed first); nothing is updated.
-    func forwardBackward(inputs: [Tensor], context: ForwardContext,
+    func forwardBackward(inputs: [Tensor], context: ForwardContext, logits: Bool = false,
                          loss: ([Variable]) throws -> Variable) throws -> (Float, [Tensor]) {
         guard GradMode.isEnabled else {
             throw NetworkError(name, "cannot train with gradients switched off (inside withoutGradients)")
         }
         let plan = try plan()
         for w in plan.weights { w.variable?.zeroGrad() }
-        let outputs = try context.with(training: true) { try plan.run(inputs: inputs, context: context) }
+        let outputs = try context.with(training: true) {
+            try plan.run(inputs.map { Variable($0) }, context: context, logits: logits)
+        }
         let l = try loss(outputs)
         guard let value = l.value.scalarValue else {
             throw NetworkError(name, "needs a loss that is one number, got shape \(formatShape(l.shape))")

@@ -17,6 +17,9 @@ public enum Metric: String, CaseIterable, CustomStringConvertible {
     case sparseCategoricalAccuracy = "sparse_categorical_accuracy"
     /// Mean absolute difference between prediction and target.
     case meanAbsoluteError = "mean_absolute_error"
+    /// Fraction of samples whose predicted map peaks (argmax over all its positions) where the
+    /// target map does: whether a map points at the right place.
+    case locationAccuracy = "location_accuracy"
 
     /// The metric a Keras metric string selects: its full name or the short alias `"mae"`.
     /// `nil` for unknown names and for `"accuracy"`, whose meaning depends on the loss.
@@ -46,6 +49,7 @@ private func evaluate(_ metric: Metric, prediction: Tensor, target: Tensor) thro
     case .categoricalAccuracy: return try categoricalAccuracy(prediction: prediction, target: target)
     case .sparseCategoricalAccuracy: return try sparseCategoricalAccuracy(prediction: prediction, target: target)
     case .meanAbsoluteError: return try meanAbsoluteError(prediction: prediction, target: target)
+    case .locationAccuracy: return try locationAccuracy(prediction: prediction, target: target)
     }
 }
 
@@ -133,6 +137,38 @@ public func meanAbsoluteError(prediction: Tensor, target: Tensor) throws -> Floa
         }
     }
     return Float(total / Double(n))
+}
+
+/// The fraction of samples (the first axis) whose predicted map has its largest value at the
+/// position of the target map's largest value (first on ties, in row-major order, on both sides).
+///
+/// Binary accuracy on a map with one positive pixel in 576 is 99.8% for a model that predicts
+/// nothing anywhere; this metric asks the question a template matcher answers: where is it? Each
+/// sample's map may have any shape (`(h, w, 1)`, `(h, w)`, a vector); a prediction in logits works
+/// as well as one in probabilities, since a monotonic function keeps the argmax. Chance is one in
+/// the number of places the target's peak can be.
+///
+/// Shapes must be equal, except that a trailing dimension of 1 on either side is ignored.
+/// - Throws: `TensorError` when the shapes differ or there is no sample axis.
+public func locationAccuracy(prediction: Tensor, target: Tensor) throws -> Float {
+    try requireMatchingShapes(prediction, target, metric: "location_accuracy")
+    guard let samples = prediction.shape.first else {
+        throw TensorError("location_accuracy", "prediction \(formatShape(prediction.shape)) needs a batch axis first")
+    }
+    guard samples > 0 else { return 0 }
+    let size = prediction.count / samples
+    guard size > 0 else { return 0 }
+    var hits = 0
+    prediction.withUnsafeBufferPointer { pb in
+        target.withUnsafeBufferPointer { tb in
+            guard let p = pb.baseAddress, let t = tb.baseAddress else { return }  // invariant: samples * size > 0
+            for s in 0..<samples {
+                let base = s &* size
+                if argmax(p + base, size) == argmax(t + base, size) { hits &+= 1 }
+            }
+        }
+    }
+    return Float(hits) / Float(samples)
 }
 
 /// The index of the first largest of `n` values (NumPy's and Keras's tie rule).

@@ -91,12 +91,21 @@ extension Model {
 
     /// One optimiser step on one batch; returns the loss and the metric values. A loss that is not
     /// finite is returned without any update (and the step is not counted).
+    ///
+    /// A sigmoid (softmax) output under binary (categorical) crossentropy on probabilities is
+    /// trained from the activation's input (`LossRoute`); metrics still see probabilities.
     func trainBatch(_ batch: DatasetBatch, setup: TrainingSetup, context: ForwardContext) throws -> (Float, [Float]) {
-        let (loss, outputs) = try trainStep(inputs: batch.inputs, context: context, optimizer: setup.optimizer,
-                                            loss: { try setup.loss($0[0], batch.target) }, keepOutputs: !setup.metrics.isEmpty)
+        let route = LossRoute(setup.loss, plan: try plan())
+        let watchClip = !route.readsLogits && setup.loss.clipsProbabilities && !setup.warnedAboutClipping && context.warn != nil
+        let (loss, outputs) = try trainStep(inputs: batch.inputs, context: context, optimizer: setup.optimizer, logits: route.readsLogits,
+                                            loss: { try route.loss($0[0], batch.target) },
+                                            keepOutputs: !setup.metrics.isEmpty || watchClip)
         guard loss.isFinite else { return (loss, []) }
         setup.steps += 1
-        let values = try setup.metrics.map { try $0(prediction: outputs[0], target: batch.target) }
+        guard !outputs.isEmpty else { return (loss, []) }
+        let prediction = try route.prediction(outputs[0])
+        if watchClip { warnIfPositivesAtClip(setup, prediction: prediction, target: batch.target, context: context) }
+        let values = try setup.metrics.map { try $0(prediction: prediction, target: batch.target) }
         return (loss, values)
     }
 
@@ -245,13 +254,15 @@ extension Model {
         try checkFeeds(data)
         var means = EpochMeans(metricCount: setup.metrics.count)
         let plan = try plan()
+        let route = LossRoute(setup.loss, plan: plan)
         try withoutGradients {
             try context.with(training: false) {
                 for batch in try data.batches(size: Swift.max(batchSize, 1)) {
                     try Interrupt.check(name)
-                    let out = try plan.run(inputs: batch.inputs, context: context)[0]
-                    let loss = try setup.loss(out, batch.target).value.scalarValue ?? .nan
-                    let values = try setup.metrics.map { try $0(prediction: out.value, target: batch.target) }
+                    let out = try plan.run(batch.inputs.map { Variable($0) }, context: context, logits: route.readsLogits)[0]
+                    let loss = try route.loss(out, batch.target).value.scalarValue ?? .nan
+                    let prediction = setup.metrics.isEmpty ? out.value : try route.prediction(out.value)
+                    let values = try setup.metrics.map { try $0(prediction: prediction, target: batch.target) }
                     means.add(loss: loss, metricValues: values, count: batch.count)
                 }
             }
@@ -267,7 +278,9 @@ extension Model {
         try checkFeeds(data)
         var iterator = try data.batches(size: Swift.max(batchSize, 1)).makeIterator()
         guard let batch = iterator.next() else { throw NetworkError(name, "got an empty dataset") }
-        let (loss, _) = try forwardBackward(inputs: batch.inputs, context: context, loss: { try setup.loss($0[0], batch.target) })
+        let route = LossRoute(setup.loss, plan: try plan())
+        let (loss, _) = try forwardBackward(inputs: batch.inputs, context: context, logits: route.readsLogits,
+                                            loss: { try route.loss($0[0], batch.target) })
         let norms = try plan().weights.map { w -> (weight: Weight, norm: Float?) in
             guard w.trainable, let g = w.variable?.grad else { return (w, w.trainable ? 0 : nil) }
             var s: Double = 0

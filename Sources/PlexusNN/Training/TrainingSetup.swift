@@ -10,6 +10,8 @@ public final class TrainingSetup {
     public internal(set) var history: [TrainingRecord] = []
     /// Optimiser steps taken so far.
     public internal(set) var steps = 0
+    /// Whether the warning about positive targets stuck at the probability clip was given.
+    public internal(set) var warnedAboutClipping = false
 
     public init(loss: Loss, optimizer: Optimizer, metrics: [Metric] = [], metricNames: [String]? = nil) {
         self.loss = loss
