@@ -40,8 +40,8 @@ diff(siamese, unshared)
 receptive_field(feature)
 
 # VGG16 against MobileNet, both at 224x224x3 (the zoo scripts print their summaries).
-:load sessions/zoo/vgg16.plx
-:load sessions/zoo/mobilenet.plx
+:load zoo/vgg16.plx
+:load zoo/mobilenet.plx
 v = costs(vgg16, batch: 32); m = costs(mobilenet, batch: 32)
 v
 m

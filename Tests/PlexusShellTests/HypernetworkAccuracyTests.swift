@@ -9,7 +9,7 @@ import XCTest
 /// the command to build it when it is missing or older than the sources.
 final class HypernetworkAccuracyTests: XCTestCase {
     func testHypernetworkFindsTheTemplateAndTheStaticBaselineDoesNot() throws {
-        let binary = try releasePlexusExecutable()
+        let binary = try releasePlexus()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["sessions/hypernetwork.plx"]
@@ -39,29 +39,4 @@ final class HypernetworkAccuracyTests: XCTestCase {
         }
         return figure
     }
-}
-
-/// The repository this test file belongs to.
-private let repositoryRoot = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-/// `.build/release/plexus`, or an error with the command that builds it when it is missing or
-/// older than a source file.
-func releasePlexusExecutable() throws -> String {
-    let build = "build it with 'swift build -c release --product plexus'"
-    let binary = repositoryRoot.appendingPathComponent(".build/release/plexus").path
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-        throw PseudoTerminalError("the release build of plexus is missing (\(binary)): \(build)")
-    }
-    let linked = (try? FileManager.default.attributesOfItem(atPath: binary))?[.modificationDate] as? Date ?? .distantPast
-    let sources = repositoryRoot.appendingPathComponent("Sources")
-    if let walker = FileManager.default.enumerator(atPath: sources.path) {
-        for case let file as String in walker where file.hasSuffix(".swift") {
-            let path = sources.appendingPathComponent(file).path
-            if let changed = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, changed > linked {
-                throw PseudoTerminalError("\(binary) is older than Sources/\(file): \(build)")
-            }
-        }
-    }
-    return binary
 }
