@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -28,8 +29,17 @@ let package = Package(
             // build; its headers and library are in the default paths (the Makefile checks it is there).
             providers: [.apt(["libreadline-dev"])]
         ),
+        .systemLibrary(
+            name: "CHDF5",
+            // Keras's weight files: Debian's serial HDF5 (headers under /usr/include/hdf5/serial).
+            pkgConfig: "hdf5-serial",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
         .target(name: "PlexusTensor", dependencies: ["CBLAS"]),
-        .target(name: "PlexusNN", dependencies: ["PlexusTensor"]),
+        .target(name: "PlexusNN", dependencies: [
+            "PlexusTensor", "CHDF5",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .target(name: "PlexusLang", dependencies: ["PlexusNN"]),
         .executableTarget(name: "plexus", dependencies: [
             "PlexusLang", "CReadline",
