@@ -34,6 +34,7 @@ extension BuiltinRegistry {
         registerOptimizerBuiltins()
         registerSurgeryBuiltins()
         registerTrainingBuiltins()
+        registerKerasBuiltins()
     }
 
     /// Registers a layer constructor: `name:` is added to its keywords, `make` builds the layer

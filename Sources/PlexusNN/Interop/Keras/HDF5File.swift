@@ -9,6 +9,7 @@ import PlexusTensor
 final class HDF5File {
     let path: String
     private let id: hid_t
+    private var isOpen = true
 
     /// Opens `path` for reading.
     init(reading path: String) throws {
@@ -31,7 +32,13 @@ final class HDF5File {
         id = f
     }
 
-    deinit { H5Fclose(id) }
+    deinit { close() }
+
+    /// Closes the file (flushing what was written); later calls do nothing.
+    func close() {
+        if isOpen { H5Fclose(id) }
+        isOpen = false
+    }
 
     // MARK: - Reading
 

@@ -5,8 +5,11 @@
 /// `kerasLayerTable` is the one place this correspondence is written: `loadKeras` reads it to
 /// build layers, `saveKeras` to write configs, and `docs/keras.md` lists it.
 struct KerasLayerEntry {
-    /// Keras's class name (`Conv2D`), also our layer's `typeName`.
+    /// Keras's class name (`Conv2D`, our layer's `typeName`), or for a construct only Plexus has,
+    /// the class of the custom layer `saveKeras` writes beside the file (`PlexusConv`).
     let className: String
+    /// Whether the Keras class is one of Plexus's custom layers (registered as `plexus>Class`).
+    var isCustom: Bool { className.hasPrefix("Plexus") }
     /// The config keys Plexus reads, with Keras's default for each (JSON null: no default, the
     /// key is required).
     let arguments: [(key: String, kerasDefault: JSONValue)]
@@ -273,12 +276,56 @@ let kerasLayerTable: [String: KerasLayerEntry] = {
         ("Add", { try Add(name: $0) }), ("Subtract", { try Subtract(name: $0) }), ("Multiply", { try Multiply(name: $0) }),
         ("Average", { try Average(name: $0) }), ("Maximum", { try Maximum(name: $0) }), ("Minimum", { try Minimum(name: $0) }),
     ]
+    entries += plexusCustomLayerEntries
     for (className, make) in merges {
         entries.append(KerasLayerEntry(className, arguments: [], make: { _, name in try make(name) },
-                                       export: { $0.typeName == className ? [:] : nil }))
+                                       export: { ($0 as? Merge)?.typeName == className ? [:] : nil }))
     }
     return Dictionary(entries.map { ($0.className, $0) }) { a, _ in a }
 }()
+
+/// The constructs only Plexus has, as the Keras custom layers of `plexus_layers.py` (written
+/// beside an exported file): weights used as values, tensor algebra on them, and `conv(x, kernel)`
+/// with a kernel that is a tensor (one per sample for a hypernetwork).
+private let plexusCustomLayerEntries: [KerasLayerEntry] = [
+    KerasLayerEntry("PlexusWeight", arguments: [("shape", nil), ("trainable_weight", true), ("statistic", false)],
+        make: { c, _ in throw c.error("is a weight used as a value; Plexus reads it back only from its own files") },
+        export: typed { (l: WeightSource) in
+            ["shape": list(l.weight.shape), "trainable_weight": .bool(l.weight.trainable), "statistic": .bool(l.weight.role == .statistic)]
+        }),
+    KerasLayerEntry("PlexusElementwise", arguments: [("op", nil)],
+        make: { c, name in
+            guard let kind = ElementwiseOp.Kind(rawValue: try c.string("op")) else { throw c.error("op must be add, subtract, multiply or divide") }
+            return try ElementwiseOp(kind, name: name)
+        },
+        export: typed { (l: ElementwiseOp) in ["op": .string(l.kind.rawValue)] }),
+    KerasLayerEntry("PlexusMatMul", arguments: [],
+        make: { _, name in try MatMul(name: name) }, export: typed { (_: MatMul) in [:] }),
+    KerasLayerEntry("PlexusReshape", arguments: [("new_shape", nil)],
+        make: { c, name in try ReshapeOp(c.ints("new_shape"), name: name) },
+        export: typed { (l: ReshapeOp) in ["new_shape": list(l.newShape)] }),
+    KerasLayerEntry("PlexusTranspose", arguments: [("axes", nil)],
+        make: { c, name in try Transpose(axes: c.has("axes") ? c.ints("axes") : nil, name: name) },
+        export: typed { (l: Transpose) in ["axes": l.axes.map(list) ?? nil] }),
+    KerasLayerEntry("PlexusReduce", arguments: [("op", nil), ("axes", nil), ("keepdims", false)],
+        make: { c, name in
+            guard let kind = Reduction.Kind(rawValue: try c.string("op")) else { throw c.error("op must be sum or mean") }
+            return try Reduction(kind, axes: c.has("axes") ? c.ints("axes") : nil, keepdims: c.bool("keepdims", default: false), name: name)
+        },
+        export: typed { (l: Reduction) in ["op": .string(l.kind.rawValue), "axes": l.axes.map(list) ?? nil, "keepdims": .bool(l.keepdims)] }),
+    KerasLayerEntry("PlexusConv",
+        arguments: [("strides", [1, 1]), ("padding", "valid"), ("dilation_rate", [1, 1]), ("activation", "linear"),
+                    ("use_bias", true), ("bias_initializer", "zeros")],
+        make: { c, name in
+            try Conv(strides: c.size("strides", default: 1), padding: c.padding(), dilationRate: c.size("dilation_rate", default: 1),
+                     activation: c.activation(), useBias: c.bool("use_bias", default: true),
+                     biasInitializer: c.initializer("bias_initializer", default: .zeros), name: name)
+        },
+        export: typed { (l: Conv) in
+            ["strides": pair(l.strides), "padding": padding(l.padding), "dilation_rate": pair(l.dilationRate),
+             "activation": .string(l.activation.rawValue), "use_bias": .bool(l.useBias), "bias_initializer": kerasInitializer(l.biasInitializer)]
+        }),
+]
 
 /// ZeroPadding2D's `padding`: one integer, a pair (symmetric per axis), or two pairs.
 private func zeroPadding(_ c: KerasConfig) throws -> (Int, Int, Int, Int) {
