@@ -36,7 +36,7 @@ public func saveKeras(_ model: Model, to path: String, using generator: inout Ra
     let folder = url.deletingLastPathComponent()
     let staging = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).staging")
     try? FileManager.default.removeItem(at: staging)
-    do { try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true) } catch {
+    do { try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false) } catch {
         throw DataError(file: path, "cannot be written: \(error.localizedDescription)")
     }
     defer { try? FileManager.default.removeItem(at: staging) }
@@ -147,6 +147,10 @@ struct KerasExportWriter {
                     "config": ["batch_shape": .array(input.batchShape.map { $0.map { .number(Double($0)) } ?? nil }),
                                "dtype": "float32", "sparse": false, "name": .string(input.name)]]
         }
+        if layer is WeightSource, layer.name.contains("/") {
+            throw NetworkError("\(layer.name) (Weight)", "is a layer's weight used as a value; Keras cannot express a layer that shares another layer's weight",
+                               hint: "use a free weight (weight(...)) in the expression instead")
+        }
         for entry in kerasLayerTable.values {
             guard var config = entry.export(layer) else { continue }
             for (key, value) in entry.fixed where config[key] == nil { config[key] = value }
@@ -169,8 +173,7 @@ struct KerasExportWriter {
                           visited: inout Set<ObjectIdentifier>, generator: inout RandomGenerator) throws {
         var used: [String: Int] = [:]
         for layer in model.layers {
-            let className = layer is Model ? "Functional" : (kerasClassName(layer) ?? layer.typeName)
-            var group = snakeCaseName(className)
+            var group = snakeCaseName(defaultKerasClass(layer))
             if let n = used[group] { used[group] = n + 1; group += "_\(n + 1)" } else { used[group] = 0 }
             guard visited.insert(ObjectIdentifier(layer)).inserted else { continue }
             let path = prefix + "layers/" + group

@@ -14,7 +14,7 @@ struct KerasGraphBuilder {
     /// A model's layers in Keras's order.
     var order: (Model) -> [Layer] { { [configOrder] in configOrder[ObjectIdentifier($0)] ?? $0.layers } }
     /// A layer's Keras class (a Sequential model's included).
-    var kerasClass: (Layer) -> String { { [classNames] in classNames[ObjectIdentifier($0)] ?? $0.typeName } }
+    var kerasClass: (Layer) -> String { { [classNames] in classNames[ObjectIdentifier($0)] ?? defaultKerasClass($0) } }
 
     /// The model described by `json` (an object with `class_name` and `config`).
     mutating func model(_ json: JSONValue) throws -> Model {
@@ -75,6 +75,16 @@ struct KerasGraphBuilder {
         return try InputLayer(batchShape: shape.map(\.int), name: name)
     }
 
+    /// A weight used as a value, as `saveKeras` writes it (Plexus's custom layer `PlexusWeight`):
+    /// a free weight of the layer's name, its graph node standing where the layer's output did.
+    private func weightSource(_ entry: JSONValue) throws -> SymbolicTensor {
+        let values = entry["config"]?.object ?? [:]
+        let name = entry["name"]?.string ?? values["name"]?.string ?? "weight"
+        let c = KerasConfig(layerName: name, className: "PlexusWeight", values: values)
+        let w = try Weight(name: name, shape: c.ints("shape"), trainable: c.bool("trainable_weight", default: true))
+        return w.symbolic
+    }
+
     // MARK: - Functional
 
     private mutating func functional(_ config: JSONValue) throws -> Model {
@@ -84,6 +94,13 @@ struct KerasGraphBuilder {
         var order: [Layer] = []
         var outputs: [String: [[SymbolicTensor]]] = [:]
         for entry in entries {
+            if entry["class_name"]?.string == "PlexusWeight" {
+                let t = try weightSource(entry)
+                outputs[t.producer.name] = [[t]]
+                layers[t.producer.name] = t.producer
+                order.append(t.producer)
+                continue
+            }
             let l: Layer = entry["class_name"]?.string == "InputLayer" ? try inputLayer(entry) : try layer(entry)
             if let input = l as? InputLayer { outputs[l.name] = [[input.output]] }
             layers[l.name] = l
@@ -92,7 +109,7 @@ struct KerasGraphBuilder {
         // Apply every inbound node once its inputs exist (a shared layer's later call may come
         // after layers listed below it).
         var pending: [(layer: Layer, nodes: [JSONValue])] = entries.enumerated().compactMap { i, entry in
-            order[i] is InputLayer ? nil : (order[i], entry["inbound_nodes"]?.array ?? [])
+            order[i] is InputLayer || order[i] is WeightSource ? nil : (order[i], entry["inbound_nodes"]?.array ?? [])
         }
         var progress = true
         while progress {

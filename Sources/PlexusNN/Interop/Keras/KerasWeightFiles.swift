@@ -14,7 +14,7 @@ struct KerasWeightReader {
     /// The layers of a model in Keras's order (a model's config order when it was imported).
     var order: (Model) -> [Layer] = { $0.layers }
     /// Keras's class name of a model (`Functional`, `Sequential`), for its snake-cased group name.
-    var className: (Layer) -> String = { $0.typeName }
+    var className: (Layer) -> String = defaultKerasClass
 
     /// The tensor for every weight of `model`, from whichever layout the file has.
     func assignments(for model: Model) throws -> [(Weight, Tensor)] {
@@ -59,7 +59,6 @@ struct KerasWeightReader {
                 try keras3(nested, prefix: path + "/", into: &pairs, visited: &visited)
                 continue
             }
-            if layer is WeightSource { continue }
             let own = layer.ownWeights
             let varsPath = path + "/vars"
             let stored = file.exists(varsPath) ? try file.members(varsPath) : []
@@ -113,4 +112,9 @@ struct KerasWeightReader {
             throw NetworkError("\(layer.name) (\(layer.typeName))", "expects \(w.name) of shape \(formatShape(w.shape)) but \(file.path) holds \(formatShape(t.shape)) at \(path)")
         }
     }
+}
+
+/// The Keras class a Plexus layer is saved as (a model is `Functional`).
+func defaultKerasClass(_ layer: Layer) -> String {
+    layer is Model ? "Functional" : (kerasClassName(layer) ?? layer.typeName)
 }
