@@ -5,12 +5,13 @@
 SWIFT ?= swift
 RELEASE = $(SWIFT) build -c release
 
-.PHONY: run test transcripts bench bench-compare build deps clean onnx-venv onnx-check bench-ort fuzz
+.PHONY: run test transcripts bench bench-compare build deps clean onnx-venv onnx-check bench-ort fuzz fixtures keras-check
 
 deps:
 	@missing=""; \
 	pkg-config --exists openblas 2>/dev/null || missing="$$missing libopenblas-dev"; \
 	pkg-config --exists readline 2>/dev/null || missing="$$missing libreadline-dev"; \
+	pkg-config --exists hdf5-serial 2>/dev/null || missing="$$missing libhdf5-dev"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config$$missing"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
@@ -92,6 +93,19 @@ bench-compare: deps
 	$(RELEASE) --product plexus-bench
 	python3 bench/compare.py --plexus $$($(RELEASE) --show-bin-path)/plexus-bench --torch $(TORCH_PYTHON) \
 	  $(if $(ORT_PYTHON),--ort $(ORT_PYTHON)) $(WORKLOADS)
+
+# Keras's Python package, in a virtual environment outside the repository (for the two targets below).
+KERAS_VENV ?= ../venv-keras
+KERAS_PYTHON = KERAS_BACKEND=jax $(KERAS_VENV)/bin/python
+
+$(KERAS_VENV)/bin/python:
+	python3 -m venv $(KERAS_VENV)
+	$(KERAS_VENV)/bin/pip install -q keras jax jaxlib h5py numpy
+
+# Re-write the Keras fixtures of the tests (Tests/Fixtures/keras) with real Keras 3, by hand and
+# on purpose (never in CI): check `git diff --stat Tests/Fixtures` after.
+fixtures: $(KERAS_VENV)/bin/python
+	$(KERAS_PYTHON) scripts/keras_fixtures.py Tests/Fixtures/keras
 
 clean:
 	rm -rf .build

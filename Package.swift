@@ -18,6 +18,7 @@ let package = Package(
         // ONNX export: the generated onnx.pb.swift is committed (see its header), only the runtime
         // library is built here, never the protoc plugin.
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -31,10 +32,17 @@ let package = Package(
             // build; its headers and library are in the default paths (the Makefile checks it is there).
             providers: [.apt(["libreadline-dev"])]
         ),
+        .systemLibrary(
+            name: "CHDF5",
+            // Keras's weight files: Debian's serial HDF5 (headers under /usr/include/hdf5/serial).
+            pkgConfig: "hdf5-serial",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
         .target(name: "PlexusTensor", dependencies: ["CBLAS"]),
         .target(name: "PlexusNN", dependencies: [
-            "PlexusTensor",
+            "PlexusTensor", "CHDF5",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "PlexusLang", dependencies: ["PlexusNN"]),
         .executableTarget(name: "plexus", dependencies: [

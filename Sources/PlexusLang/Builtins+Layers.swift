@@ -37,6 +37,7 @@ extension BuiltinRegistry {
         registerTrainingBuiltins()
         registerONNXBuiltins()
         registerPictureBuiltins()
+        registerKerasBuiltins()
     }
 
     /// Registers a layer constructor: `name:` is added to its keywords, `make` builds the layer

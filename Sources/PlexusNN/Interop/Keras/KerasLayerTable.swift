@@ -1,0 +1,340 @@
+/// How one of our layers corresponds to a Keras layer class: its `class_name`, the config keys
+/// Plexus reads with Keras's defaults, the keys Plexus has no counterpart for (accepted only at
+/// the value given), how to make our layer from a config and how to write a config from our layer.
+///
+/// `kerasLayerTable` is the one place this correspondence is written: `loadKeras` reads it to
+/// build layers, `saveKeras` to write configs, and `docs/keras.md` lists it.
+struct KerasLayerEntry {
+    /// Keras's class name (`Conv2D`, our layer's `typeName`), or for a construct only Plexus has,
+    /// the class of the custom layer `saveKeras` writes beside the file (`PlexusConv`).
+    let className: String
+    /// Whether the Keras class is one of Plexus's custom layers (registered as `plexus>Class`).
+    var isCustom: Bool { className.hasPrefix("Plexus") }
+    /// The config keys Plexus reads, with Keras's default for each (JSON null: no default, the
+    /// key is required).
+    let arguments: [(key: String, kerasDefault: JSONValue)]
+    /// Keras arguments Plexus does not have, accepted (and written on export) only at this value.
+    let fixed: [(key: String, value: JSONValue)]
+    /// Makes our layer from a config; the name is given separately.
+    let make: (KerasConfig, String) throws -> Layer
+    /// The config keys and values of our layer (the table's `fixed` keys are added by the caller).
+    let export: (Layer) -> [String: JSONValue]?
+
+    init(_ className: String, arguments: [(String, JSONValue)], fixed: [(String, JSONValue)] = [],
+         make: @escaping (KerasConfig, String) throws -> Layer, export: @escaping (Layer) -> [String: JSONValue]?) {
+        self.className = className
+        self.arguments = arguments.map { (key: $0.0, kerasDefault: $0.1) }
+        self.fixed = fixed.map { (key: $0.0, value: $0.1) }
+        self.make = make
+        self.export = export
+    }
+}
+
+/// The config keys every Keras layer has and Plexus handles itself (the name, trainability, the
+/// dtype policy: Plexus computes in float32).
+let kerasCommonKeys: Set<String> = ["name", "trainable", "dtype"]
+
+// Keras's keys without a Plexus counterpart, by the arguments a layer has.
+private let channelsLast: [(String, JSONValue)] = [("data_format", "channels_last")]
+private func unregularized(_ weights: [String]) -> [(String, JSONValue)] {
+    weights.flatMap { [("\($0)_regularizer", JSONValue.null), ("\($0)_constraint", JSONValue.null)] }
+        + [("activity_regularizer", .null)]
+}
+
+private func pair(_ s: Size2D) -> JSONValue { [.number(Double(s.height)), .number(Double(s.width))] }
+private func number(_ v: Float) -> JSONValue { .number(Double(v)) }
+private func number(_ v: Int) -> JSONValue { .number(Double(v)) }
+private func list(_ v: [Int]) -> JSONValue { .array(v.map { .number(Double($0)) }) }
+private func padding(_ p: Padding) -> JSONValue { p == .same ? "same" : "valid" }
+
+/// An initializer as Keras deserialises it: a name, or a class with its config.
+func kerasInitializer(_ i: Initializer) -> JSONValue {
+    func object(_ className: String, _ config: [String: JSONValue]) -> JSONValue {
+        ["module": "keras.initializers", "class_name": .string(className), "config": .object(config), "registered_name": nil]
+    }
+    switch i {
+    case let .constant(v): return object("Constant", ["value": number(v)])
+    case let .randomNormal(m, s): return object("RandomNormal", ["mean": number(m), "stddev": number(s), "seed": nil])
+    case let .randomUniform(lo, hi): return object("RandomUniform", ["minval": number(lo), "maxval": number(hi), "seed": nil])
+    case let .truncatedNormal(m, s): return object("TruncatedNormal", ["mean": number(m), "stddev": number(s), "seed": nil])
+    case let .varianceScaling(scale, mode, dist):
+        return object("VarianceScaling", ["scale": number(scale), "mode": .string(mode.rawValue),
+                                          "distribution": .string(dist.rawValue), "seed": nil])
+    default: return .string(i.description)
+    }
+}
+
+private func typed<L: Layer>(_ f: @escaping (L) -> [String: JSONValue]) -> (Layer) -> [String: JSONValue]? {
+    { ($0 as? L).map(f) }
+}
+
+/// Our layers and Keras's classes, one entry each (see `KerasLayerEntry`).
+let kerasLayerTable: [String: KerasLayerEntry] = {
+    var entries: [KerasLayerEntry] = [
+        KerasLayerEntry("Dense",
+            arguments: [("units", nil), ("activation", "linear"), ("use_bias", true),
+                        ("kernel_initializer", "glorot_uniform"), ("bias_initializer", "zeros")],
+            fixed: unregularized(["kernel", "bias"]).filter { $0.0 != "activity_regularizer" } + [("lora_rank", nil), ("quantization_config", nil)],
+            make: { c, name in
+                try Dense(units: c.int("units"), activation: c.activation(), useBias: c.bool("use_bias", default: true),
+                          kernelInitializer: c.initializer("kernel_initializer", default: .glorotUniform),
+                          biasInitializer: c.initializer("bias_initializer", default: .zeros), name: name)
+            },
+            export: typed { (l: Dense) in
+                ["units": number(l.units), "activation": .string(l.activation.rawValue), "use_bias": .bool(l.useBias),
+                 "kernel_initializer": kerasInitializer(l.kernelInitializer), "bias_initializer": kerasInitializer(l.biasInitializer)]
+            }),
+        KerasLayerEntry("Conv2D",
+            arguments: [("filters", nil), ("kernel_size", nil), ("strides", [1, 1]), ("padding", "valid"),
+                        ("dilation_rate", [1, 1]), ("groups", 1), ("activation", "linear"), ("use_bias", true),
+                        ("kernel_initializer", "glorot_uniform"), ("bias_initializer", "zeros")],
+            fixed: channelsLast + unregularized(["kernel", "bias"]),
+            make: { c, name in
+                try Conv2D(filters: c.int("filters"), kernelSize: c.size("kernel_size"), strides: c.size("strides", default: 1),
+                           padding: c.padding(), dilationRate: c.size("dilation_rate", default: 1), groups: c.int("groups", default: 1),
+                           activation: c.activation(), useBias: c.bool("use_bias", default: true),
+                           kernelInitializer: c.initializer("kernel_initializer", default: .glorotUniform),
+                           biasInitializer: c.initializer("bias_initializer", default: .zeros), name: name)
+            },
+            export: typed { (l: Conv2D) in
+                ["filters": number(l.filters), "kernel_size": pair(l.kernelSize), "strides": pair(l.strides),
+                 "padding": padding(l.padding), "dilation_rate": pair(l.dilationRate), "groups": number(l.groups),
+                 "activation": .string(l.activation.rawValue), "use_bias": .bool(l.useBias),
+                 "kernel_initializer": kerasInitializer(l.kernelInitializer), "bias_initializer": kerasInitializer(l.biasInitializer)]
+            }),
+        KerasLayerEntry("DepthwiseConv2D",
+            arguments: [("kernel_size", nil), ("strides", [1, 1]), ("padding", "valid"), ("depth_multiplier", 1),
+                        ("dilation_rate", [1, 1]), ("activation", "linear"), ("use_bias", true),
+                        ("depthwise_initializer", "glorot_uniform"), ("bias_initializer", "zeros")],
+            fixed: channelsLast + unregularized(["depthwise", "bias"]),
+            make: { c, name in
+                try DepthwiseConv2D(kernelSize: c.size("kernel_size"), strides: c.size("strides", default: 1), padding: c.padding(),
+                                    depthMultiplier: c.int("depth_multiplier", default: 1),
+                                    dilationRate: c.size("dilation_rate", default: 1), activation: c.activation(),
+                                    useBias: c.bool("use_bias", default: true),
+                                    depthwiseInitializer: c.initializer("depthwise_initializer", default: .glorotUniform),
+                                    biasInitializer: c.initializer("bias_initializer", default: .zeros), name: name)
+            },
+            export: typed { (l: DepthwiseConv2D) in
+                ["kernel_size": pair(l.kernelSize), "strides": pair(l.strides), "padding": padding(l.padding),
+                 "depth_multiplier": number(l.depthMultiplier), "dilation_rate": pair(l.dilationRate),
+                 "activation": .string(l.activation.rawValue), "use_bias": .bool(l.useBias),
+                 "depthwise_initializer": kerasInitializer(l.depthwiseInitializer), "bias_initializer": kerasInitializer(l.biasInitializer)]
+            }),
+        KerasLayerEntry("SeparableConv2D",
+            arguments: [("filters", nil), ("kernel_size", nil), ("strides", [1, 1]), ("padding", "valid"),
+                        ("dilation_rate", [1, 1]), ("depth_multiplier", 1), ("activation", "linear"), ("use_bias", true),
+                        ("depthwise_initializer", "glorot_uniform"), ("pointwise_initializer", "glorot_uniform"),
+                        ("bias_initializer", "zeros")],
+            fixed: channelsLast + unregularized(["depthwise", "pointwise", "bias"]),
+            make: { c, name in
+                try SeparableConv2D(filters: c.int("filters"), kernelSize: c.size("kernel_size"), strides: c.size("strides", default: 1),
+                                    padding: c.padding(), dilationRate: c.size("dilation_rate", default: 1),
+                                    depthMultiplier: c.int("depth_multiplier", default: 1), activation: c.activation(),
+                                    useBias: c.bool("use_bias", default: true),
+                                    depthwiseInitializer: c.initializer("depthwise_initializer", default: .glorotUniform),
+                                    pointwiseInitializer: c.initializer("pointwise_initializer", default: .glorotUniform),
+                                    biasInitializer: c.initializer("bias_initializer", default: .zeros), name: name)
+            },
+            export: typed { (l: SeparableConv2D) in
+                ["filters": number(l.filters), "kernel_size": pair(l.kernelSize), "strides": pair(l.strides),
+                 "padding": padding(l.padding), "dilation_rate": pair(l.dilationRate), "depth_multiplier": number(l.depthMultiplier),
+                 "activation": .string(l.activation.rawValue), "use_bias": .bool(l.useBias),
+                 "depthwise_initializer": kerasInitializer(l.depthwiseInitializer),
+                 "pointwise_initializer": kerasInitializer(l.pointwiseInitializer), "bias_initializer": kerasInitializer(l.biasInitializer)]
+            }),
+        KerasLayerEntry("Conv2DTranspose",
+            arguments: [("filters", nil), ("kernel_size", nil), ("strides", [1, 1]), ("padding", "valid"),
+                        ("output_padding", nil), ("dilation_rate", [1, 1]), ("activation", "linear"), ("use_bias", true),
+                        ("kernel_initializer", "glorot_uniform"), ("bias_initializer", "zeros")],
+            fixed: channelsLast + unregularized(["kernel", "bias"]),
+            make: { c, name in
+                try Conv2DTranspose(filters: c.int("filters"), kernelSize: c.size("kernel_size"), strides: c.size("strides", default: 1),
+                                    padding: c.padding(), outputPadding: c.optionalSize("output_padding"),
+                                    dilationRate: c.size("dilation_rate", default: 1), activation: c.activation(),
+                                    useBias: c.bool("use_bias", default: true),
+                                    kernelInitializer: c.initializer("kernel_initializer", default: .glorotUniform),
+                                    biasInitializer: c.initializer("bias_initializer", default: .zeros), name: name)
+            },
+            export: typed { (l: Conv2DTranspose) in
+                ["filters": number(l.filters), "kernel_size": pair(l.kernelSize), "strides": pair(l.strides),
+                 "padding": padding(l.padding), "output_padding": l.outputPadding.map(pair) ?? nil,
+                 "dilation_rate": pair(l.dilationRate), "activation": .string(l.activation.rawValue), "use_bias": .bool(l.useBias),
+                 "kernel_initializer": kerasInitializer(l.kernelInitializer), "bias_initializer": kerasInitializer(l.biasInitializer)]
+            }),
+        KerasLayerEntry("MaxPooling2D", arguments: [("pool_size", [2, 2]), ("strides", nil), ("padding", "valid")], fixed: channelsLast,
+            make: { c, name in
+                try MaxPooling2D(poolSize: c.size("pool_size", default: 2), strides: c.optionalSize("strides"), padding: c.padding(), name: name)
+            },
+            export: typed { (l: MaxPooling2D) in ["pool_size": pair(l.poolSize), "strides": pair(l.strides), "padding": padding(l.padding)] }),
+        KerasLayerEntry("AveragePooling2D", arguments: [("pool_size", [2, 2]), ("strides", nil), ("padding", "valid")], fixed: channelsLast,
+            make: { c, name in
+                try AveragePooling2D(poolSize: c.size("pool_size", default: 2), strides: c.optionalSize("strides"), padding: c.padding(), name: name)
+            },
+            export: typed { (l: AveragePooling2D) in ["pool_size": pair(l.poolSize), "strides": pair(l.strides), "padding": padding(l.padding)] }),
+        KerasLayerEntry("GlobalAveragePooling2D", arguments: [("keepdims", false)], fixed: channelsLast,
+            make: { c, name in try GlobalAveragePooling2D(keepdims: c.bool("keepdims", default: false), name: name) },
+            export: typed { (l: GlobalAveragePooling2D) in ["keepdims": .bool(l.keepdims)] }),
+        KerasLayerEntry("GlobalMaxPooling2D", arguments: [("keepdims", false)], fixed: channelsLast,
+            make: { c, name in try GlobalMaxPooling2D(keepdims: c.bool("keepdims", default: false), name: name) },
+            export: typed { (l: GlobalMaxPooling2D) in ["keepdims": .bool(l.keepdims)] }),
+        KerasLayerEntry("Flatten", arguments: [], fixed: channelsLast,
+            make: { _, name in try Flatten(name: name) }, export: typed { (_: Flatten) in [:] }),
+        KerasLayerEntry("Reshape", arguments: [("target_shape", nil)],
+            make: { c, name in try Reshape(targetShape: c.ints("target_shape"), name: name) },
+            export: typed { (l: Reshape) in ["target_shape": list(l.targetShape)] }),
+        KerasLayerEntry("Permute", arguments: [("dims", nil)],
+            make: { c, name in try Permute(dims: c.ints("dims"), name: name) },
+            export: typed { (l: Permute) in ["dims": list(l.dims)] }),
+        KerasLayerEntry("ZeroPadding2D", arguments: [("padding", [[1, 1], [1, 1]])], fixed: channelsLast,
+            make: { c, name in
+                let (t, b, l, r) = try zeroPadding(c)
+                return try ZeroPadding2D(top: t, bottom: b, left: l, right: r, name: name)
+            },
+            export: typed { (l: ZeroPadding2D) in ["padding": [list([l.top, l.bottom]), list([l.left, l.right])]] }),
+        KerasLayerEntry("UpSampling2D", arguments: [("size", [2, 2]), ("interpolation", "nearest")], fixed: channelsLast,
+            make: { c, name in
+                let method = try c.string("interpolation", default: "nearest")
+                guard let i = UpSampling2D.Interpolation(rawValue: method) else {
+                    throw c.error("interpolation must be \"nearest\" or \"bilinear\" in Plexus, got \"\(method)\"")
+                }
+                return try UpSampling2D(size: c.size("size", default: 2), interpolation: i, name: name)
+            },
+            export: typed { (l: UpSampling2D) in ["size": pair(l.size), "interpolation": .string(l.interpolation.rawValue)] }),
+        KerasLayerEntry("Activation", arguments: [("activation", nil)],
+            make: { c, name in try Activation(c.activation(), name: name) },
+            export: typed { (l: Activation) in ["activation": .string(l.activation.rawValue)] }),
+        KerasLayerEntry("ReLU", arguments: [("max_value", nil), ("negative_slope", 0.0), ("threshold", 0.0)],
+            make: { c, name in
+                try ReLU(maxValue: c.optionalFloat("max_value"), negativeSlope: c.float("negative_slope", default: 0),
+                         threshold: c.float("threshold", default: 0), name: name)
+            },
+            export: typed { (l: ReLU) in
+                ["max_value": l.maxValue.map(number) ?? nil, "negative_slope": number(l.negativeSlope), "threshold": number(l.threshold)]
+            }),
+        KerasLayerEntry("Dropout", arguments: [("rate", nil), ("noise_shape", nil), ("seed", nil)],
+            make: { c, name in
+                let noise: [Int?]? = try c.has("noise_shape") ? (c.values["noise_shape"]?.array ?? []).map { v -> Int? in
+                    if v.isNull { return nil }
+                    guard let n = v.int else { throw c.error("noise_shape must hold integers or null, got \(describe(c.values["noise_shape"]))") }
+                    return n
+                } : nil
+                return try Dropout(rate: c.float("rate"), noiseShape: noise, seed: c.optionalInt("seed"), name: name)
+            },
+            export: typed { (l: Dropout) in
+                ["rate": number(l.rate), "noise_shape": l.noiseShape.map { .array($0.map { $0.map(number) ?? nil }) } ?? nil,
+                 "seed": l.seed.map(number) ?? nil]
+            }),
+        KerasLayerEntry("Rescaling", arguments: [("scale", nil), ("offset", 0.0)],
+            make: { c, name in try Rescaling(scale: c.float("scale"), offset: c.float("offset", default: 0), name: name) },
+            export: typed { (l: Rescaling) in ["scale": number(l.scale), "offset": number(l.offset)] }),
+        KerasLayerEntry("Concatenate", arguments: [("axis", -1)],
+            make: { c, name in try Concatenate(axis: c.int("axis", default: -1), name: name) },
+            export: typed { (l: Concatenate) in ["axis": number(l.axis)] }),
+        KerasLayerEntry("BatchNormalization",
+            arguments: [("axis", -1), ("momentum", 0.99), ("epsilon", 0.001), ("center", true), ("scale", true),
+                        ("beta_initializer", "zeros"), ("gamma_initializer", "ones"),
+                        ("moving_mean_initializer", "zeros"), ("moving_variance_initializer", "ones")],
+            fixed: unregularized(["beta", "gamma"]).filter { $0.0 != "activity_regularizer" }
+                + [("synchronized", false), ("renorm", false), ("renorm_clipping", nil), ("renorm_momentum", 0.99)],
+            make: { c, name in
+                let axis = try c.ints("axis")
+                guard axis.count == 1 else { throw c.error("axis must be one axis in Plexus, got \(describe(c.values["axis"]))") }
+                return try BatchNormalization(axis: axis[0], momentum: c.float("momentum", default: 0.99), epsilon: c.float("epsilon", default: 0.001),
+                                              center: c.bool("center", default: true), scale: c.bool("scale", default: true),
+                                              betaInitializer: c.initializer("beta_initializer", default: .zeros),
+                                              gammaInitializer: c.initializer("gamma_initializer", default: .ones),
+                                              movingMeanInitializer: c.initializer("moving_mean_initializer", default: .zeros),
+                                              movingVarianceInitializer: c.initializer("moving_variance_initializer", default: .ones),
+                                              name: name)
+            },
+            export: typed { (l: BatchNormalization) in
+                ["axis": number(l.axis), "momentum": number(l.momentum), "epsilon": number(l.epsilon), "center": .bool(l.center),
+                 "scale": .bool(l.scale), "beta_initializer": kerasInitializer(l.betaInitializer),
+                 "gamma_initializer": kerasInitializer(l.gammaInitializer),
+                 "moving_mean_initializer": kerasInitializer(l.movingMeanInitializer),
+                 "moving_variance_initializer": kerasInitializer(l.movingVarianceInitializer)]
+            }),
+        KerasLayerEntry("LayerNormalization",
+            arguments: [("axis", -1), ("epsilon", 0.001), ("center", true), ("scale", true),
+                        ("beta_initializer", "zeros"), ("gamma_initializer", "ones")],
+            fixed: unregularized(["beta", "gamma"]).filter { $0.0 != "activity_regularizer" } + [("rms_scaling", false)],
+            make: { c, name in
+                try LayerNormalization(axis: c.ints("axis"), epsilon: c.float("epsilon", default: 0.001), center: c.bool("center", default: true),
+                                       scale: c.bool("scale", default: true),
+                                       betaInitializer: c.initializer("beta_initializer", default: .zeros),
+                                       gammaInitializer: c.initializer("gamma_initializer", default: .ones), name: name)
+            },
+            export: typed { (l: LayerNormalization) in
+                ["axis": l.axis.count == 1 ? number(l.axis[0]) : list(l.axis), "epsilon": number(l.epsilon), "center": .bool(l.center),
+                 "scale": .bool(l.scale), "beta_initializer": kerasInitializer(l.betaInitializer),
+                 "gamma_initializer": kerasInitializer(l.gammaInitializer)]
+            }),
+    ]
+    // The merges: no arguments beyond the common ones.
+    let merges: [(String, (String) throws -> Layer)] = [
+        ("Add", { try Add(name: $0) }), ("Subtract", { try Subtract(name: $0) }), ("Multiply", { try Multiply(name: $0) }),
+        ("Average", { try Average(name: $0) }), ("Maximum", { try Maximum(name: $0) }), ("Minimum", { try Minimum(name: $0) }),
+    ]
+    entries += plexusCustomLayerEntries
+    for (className, make) in merges {
+        entries.append(KerasLayerEntry(className, arguments: [], make: { _, name in try make(name) },
+                                       export: { ($0 as? Merge)?.typeName == className ? [:] : nil }))
+    }
+    return Dictionary(entries.map { ($0.className, $0) }) { a, _ in a }
+}()
+
+/// The constructs only Plexus has, as the Keras custom layers of `plexus_layers.py` (written
+/// beside an exported file): weights used as values, tensor algebra on them, and `conv(x, kernel)`
+/// with a kernel that is a tensor (one per sample for a hypernetwork).
+private let plexusCustomLayerEntries: [KerasLayerEntry] = [
+    KerasLayerEntry("PlexusWeight", arguments: [("shape", nil), ("trainable_weight", true), ("statistic", false)],
+        make: { c, _ in throw c.error("is a weight used as a value; Plexus reads it back only from its own files") },
+        export: typed { (l: WeightSource) in
+            ["shape": list(l.weight.shape), "trainable_weight": .bool(l.weight.trainable), "statistic": .bool(l.weight.role == .statistic)]
+        }),
+    KerasLayerEntry("PlexusElementwise", arguments: [("op", nil)],
+        make: { c, name in
+            guard let kind = ElementwiseOp.Kind(rawValue: try c.string("op")) else { throw c.error("op must be add, subtract, multiply or divide") }
+            return try ElementwiseOp(kind, name: name)
+        },
+        export: typed { (l: ElementwiseOp) in ["op": .string(l.kind.rawValue)] }),
+    KerasLayerEntry("PlexusMatMul", arguments: [],
+        make: { _, name in try MatMul(name: name) }, export: typed { (_: MatMul) in [:] }),
+    KerasLayerEntry("PlexusReshape", arguments: [("new_shape", nil)],
+        make: { c, name in try ReshapeOp(c.ints("new_shape"), name: name) },
+        export: typed { (l: ReshapeOp) in ["new_shape": list(l.newShape)] }),
+    KerasLayerEntry("PlexusTranspose", arguments: [("axes", nil)],
+        make: { c, name in try Transpose(axes: c.has("axes") ? c.ints("axes") : nil, name: name) },
+        export: typed { (l: Transpose) in ["axes": l.axes.map(list) ?? nil] }),
+    KerasLayerEntry("PlexusReduce", arguments: [("op", nil), ("axes", nil), ("keepdims", false)],
+        make: { c, name in
+            guard let kind = Reduction.Kind(rawValue: try c.string("op")) else { throw c.error("op must be sum or mean") }
+            return try Reduction(kind, axes: c.has("axes") ? c.ints("axes") : nil, keepdims: c.bool("keepdims", default: false), name: name)
+        },
+        export: typed { (l: Reduction) in ["op": .string(l.kind.rawValue), "axes": l.axes.map(list) ?? nil, "keepdims": .bool(l.keepdims)] }),
+    KerasLayerEntry("PlexusConv",
+        arguments: [("strides", [1, 1]), ("padding", "valid"), ("dilation_rate", [1, 1]), ("activation", "linear"),
+                    ("use_bias", true), ("bias_initializer", "zeros")],
+        make: { c, name in
+            try Conv(strides: c.size("strides", default: 1), padding: c.padding(), dilationRate: c.size("dilation_rate", default: 1),
+                     activation: c.activation(), useBias: c.bool("use_bias", default: true),
+                     biasInitializer: c.initializer("bias_initializer", default: .zeros), name: name)
+        },
+        export: typed { (l: Conv) in
+            ["strides": pair(l.strides), "padding": padding(l.padding), "dilation_rate": pair(l.dilationRate),
+             "activation": .string(l.activation.rawValue), "use_bias": .bool(l.useBias), "bias_initializer": kerasInitializer(l.biasInitializer)]
+        }),
+]
+
+/// ZeroPadding2D's `padding`: one integer, a pair (symmetric per axis), or two pairs.
+private func zeroPadding(_ c: KerasConfig) throws -> (Int, Int, Int, Int) {
+    let v = c.values["padding"] ?? .number(1)
+    if let n = v.int { return (n, n, n, n) }
+    guard let outer = v.array, outer.count == 2 else { throw c.error("padding must be an integer, two, or two pairs, got \(describe(v))") }
+    if let h = outer[0].int, let w = outer[1].int { return (h, h, w, w) }
+    guard let hs = outer[0].array?.compactMap(\.int), let ws = outer[1].array?.compactMap(\.int), hs.count == 2, ws.count == 2 else {
+        throw c.error("padding must be an integer, two, or two pairs, got \(describe(v))")
+    }
+    return (hs[0], hs[1], ws[0], ws[1])
+}
