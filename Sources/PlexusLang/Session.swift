@@ -127,6 +127,8 @@ public final class Session {
             if loadDepth == 0, status == .ok { afterLearnerInput(ranSince: ranBefore) }
             return status
         }
+        // Buffers the plans kept for a loop (fit, predict's batches) do not outlive the input.
+        if loadDepth == 0 { BufferPool.drainAll() }
         return RunResult(status: status, diagnostics: diagnostics, output: transcript)
     }
 

@@ -31,7 +31,8 @@ public enum AllocationStatistics {
     /// The most `liveBytes` has been since the last `resetPeak()` (or the start of the process).
     public static var peakBytes: Int { peak.load(ordering: .relaxed) }
 
-    /// How many storage buffers have been allocated since the start of the process (never reset,
+    /// How many storage buffers have been allocated from the system (not taken from a
+    /// `BufferPool`) since the start of the process (never reset,
     /// so two readers measuring different stretches do not disturb each other: take differences).
     public static var allocationCount: Int { count.load(ordering: .relaxed) }
 
@@ -49,6 +50,13 @@ public enum AllocationStatistics {
 
     static func allocated(bytes: Int) {
         count.add(1, ordering: .relaxed)
+        addLive(bytes)
+    }
+
+    /// A buffer taken from a `BufferPool`: live again, but not an allocation from the system.
+    static func reused(bytes: Int) { addLive(bytes) }
+
+    private static func addLive(_ bytes: Int) {
         let now = live.add(bytes, ordering: .relaxed).newValue
         var seen = peak.load(ordering: .relaxed)
         while now > seen {

@@ -1,15 +1,27 @@
 /// Contiguous Float32 storage, shared by tensors until one of them writes (copy on write).
+///
+/// The buffer comes from the active `BufferPool` when there is one (a plan running) and a kept
+/// buffer of the size fits, else from the system; it goes back to its pool when freed.
 @usableFromInline
 final class TensorStorage {
     @usableFromInline let count: Int
     @usableFromInline let base: UnsafeMutablePointer<Float>
+    private let pool: BufferPool?
 
     @usableFromInline
     init(count: Int) {
         self.count = count
         // Always allocate at least one element so `base` is valid for empty tensors.
-        self.base = .allocate(capacity: Swift.max(count, 1))
-        AllocationStatistics.allocated(bytes: Swift.max(count, 1) * MemoryLayout<Float>.stride)
+        let capacity = Swift.max(count, 1)
+        let pool = BufferPool.current
+        self.pool = pool
+        if let kept = pool?.take(count: capacity) {
+            self.base = kept
+            AllocationStatistics.reused(bytes: capacity * MemoryLayout<Float>.stride)
+        } else {
+            self.base = .allocate(capacity: capacity)
+            AllocationStatistics.allocated(bytes: capacity * MemoryLayout<Float>.stride)
+        }
     }
 
     @usableFromInline
@@ -26,7 +38,8 @@ final class TensorStorage {
     }
 
     deinit {
-        AllocationStatistics.freed(bytes: Swift.max(count, 1) * MemoryLayout<Float>.stride)
-        base.deallocate()
+        let capacity = Swift.max(count, 1)
+        AllocationStatistics.freed(bytes: capacity * MemoryLayout<Float>.stride)
+        if pool?.give(base, count: capacity) != true { base.deallocate() }
     }
 }

@@ -24,12 +24,14 @@ protocol ActivationFusing: Layer {
 ///   cut of the graph, not the sum of all activations);
 /// - the unique weights (by identity), materialised with the context's generator on first run.
 ///
-/// What is not (yet) reused across steps: the tensors themselves. Every op allocates its output,
-/// and in training the tape (the output variables and what their backward rules saved) holds the
-/// intermediate tensors until the gradients are taken; a tape-based autodiff where each op owns
-/// its result makes preallocated output buffers unsafe to overwrite while a caller still holds a
-/// previous result. The slot table is allocated once per plan and cleared after each run, so a
-/// plan holds no tensors between runs.
+/// What is reused across runs: the buffers. Every op makes its output tensor, and in training the
+/// tape (the output variables and what their backward rules saved) holds the intermediate tensors
+/// until the gradients are taken, so a preallocated output would be unsafe to overwrite while a
+/// caller still holds a previous result; instead the plan owns a `BufferPool`, active while it runs
+/// (and through a whole training step: `Model.trainStep`), and a tensor's buffer goes back to it
+/// when the tensor is freed. From the second run on, every buffer a run needs is one an earlier run
+/// gave back: steady-state training and prediction take nothing from the system. The slot table is
+/// allocated once per plan and cleared after each run, so a plan holds no tensors between runs.
 public final class ExecutionPlan: CustomStringConvertible {
     struct Step {
         let node: Node
@@ -59,6 +61,8 @@ public final class ExecutionPlan: CustomStringConvertible {
     let logitsTap: LogitsTap?
     private var slots: [Variable?]
     private var running = false
+    /// The buffers of tensors this plan's runs made and freed, kept for the next run.
+    public let buffers = BufferPool()
 
     private struct TensorKey: Hashable {
         let node: ObjectIdentifier
@@ -178,7 +182,7 @@ public final class ExecutionPlan: CustomStringConvertible {
             running = false
             for i in slots.indices { slots[i] = nil }
         }
-        return try execute(inputs, context, &slots, tap: tap)
+        return try BufferPool.withActive(buffers) { try execute(inputs, context, &slots, tap: tap) }
     }
 
     /// Runs the model on concrete tensors (constants for the tape).

@@ -29,6 +29,15 @@ extension Model {
     /// (`ExecutionPlan.run(_:context:logits:)`), for a loss that reads logits.
     func trainStep(inputs: [Tensor], context: ForwardContext, optimizer: Optimizer, logits: Bool = false,
                    loss: ([Variable]) throws -> Variable, keepOutputs: Bool) throws -> (Float, [Tensor]) {
+        // The whole step (forward, loss, backward, update) takes its buffers from the plan's pool.
+        try BufferPool.withActive(plan().buffers) {
+            try pooledTrainStep(inputs: inputs, context: context, optimizer: optimizer, logits: logits,
+                                loss: loss, keepOutputs: keepOutputs)
+        }
+    }
+
+    private func pooledTrainStep(inputs: [Tensor], context: ForwardContext, optimizer: Optimizer, logits: Bool,
+                                 loss: ([Variable]) throws -> Variable, keepOutputs: Bool) throws -> (Float, [Tensor]) {
         let (value, outputs) = try forwardBackward(inputs: inputs, context: context, logits: logits, loss: loss)
         // A loss that is not finite leaves the weights as they were: its gradients would spread
         // nan or inf into every weight (the divergence rule of docs/limits.md).

@@ -1,0 +1,114 @@
+import Synchronization
+
+/// Tensor buffers kept for reuse, so that a loop which makes tensors of the same sizes on every
+/// pass (a training step, a batch of `predict`) takes them from here instead of from the system.
+///
+/// Why: a training step creates every activation, every saved value of the tape and every
+/// gradient anew, and frees them when the step ends. Buffers above glibc's mmap threshold are
+/// mapped and unmapped each time, so each step pays the system calls and the page faults of
+/// touching fresh pages again (a third of the mlp step on a cold process). The execution plan owns
+/// one pool (`ExecutionPlan.buffers`) and makes it active while it runs, so from the second step
+/// on every buffer a step needs is one the previous step gave back.
+///
+/// Rules:
+/// - A buffer is taken from the pool that is active when its tensor is made, and goes back to that
+///   same pool when its tensor is freed (on whatever thread), whether or not the pool is still
+///   active then.
+/// - Buffers are matched by exact element count: a plan's steps request the same sizes each time.
+/// - The pool keeps at most `capacityBytes`; a buffer that would exceed it is freed at once, so a
+///   one-off huge batch does not stay pinned. `drain()` frees everything it keeps (the plan calls
+///   it when it goes away, and `BufferPool.drainAll()` when the REPL finishes a statement).
+/// - `AllocationStatistics.allocationCount` counts only buffers taken from the system, so a test
+///   can check that steps 2..n of a loop allocate nothing.
+public final class BufferPool: @unchecked Sendable {
+    // @unchecked: all mutable state is inside `state`, behind its mutex; the pointers it holds are
+    // owned by the pool (no tensor refers to a kept buffer).
+    private struct State {
+        var kept: [Int: [UnsafeMutablePointer<Float>]] = [:]
+        var keptBytes = 0
+        var open = true
+    }
+
+    private let state = Mutex(State())
+
+    /// The most bytes the pool keeps while no tensor uses them.
+    public let capacityBytes: Int
+
+    /// A pool that keeps up to `capacityBytes` (by default a quarter of the memory available now,
+    /// at most 2 GiB).
+    public init(capacityBytes: Int? = nil) {
+        self.capacityBytes = capacityBytes ?? Swift.min(2 << 30, MemoryLimit.availableBytes() / 4)
+        BufferPool.registry.withLock { $0.append(Weak(self)) ; $0.removeAll { $0.pool == nil } }
+    }
+
+    deinit { drain() }
+
+    /// Bytes kept for reuse now (not used by any tensor).
+    public var keptBytes: Int { state.withLock { $0.keptBytes } }
+
+    /// A kept buffer of exactly `count` elements, if there is one.
+    func take(count: Int) -> UnsafeMutablePointer<Float>? {
+        state.withLock { s in
+            guard let p = s.kept[count]?.popLast() else { return nil }
+            s.keptBytes -= count * MemoryLayout<Float>.stride
+            return p
+        }
+    }
+
+    /// Keeps `buffer` (of `count` elements) for reuse; false when the pool is drained or full, and
+    /// the caller frees it.
+    func give(_ buffer: UnsafeMutablePointer<Float>, count: Int) -> Bool {
+        let bytes = count * MemoryLayout<Float>.stride
+        return state.withLock { s in
+            guard s.open, s.keptBytes + bytes <= capacityBytes else { return false }
+            s.kept[count, default: []].append(buffer)
+            s.keptBytes += bytes
+            return true
+        }
+    }
+
+    /// Frees every kept buffer. The pool goes on working: buffers given back later are kept again.
+    public func drain() {
+        let kept = state.withLock { s -> [UnsafeMutablePointer<Float>] in
+            let all = s.kept.values.flatMap { $0 }
+            s.kept = [:]
+            s.keptBytes = 0
+            return all
+        }
+        for p in kept { p.deallocate() }
+    }
+
+    // MARK: - The active pool
+
+    private static let active = Mutex<BufferPool?>(nil)
+
+    /// The pool new tensor buffers come from now, if any.
+    static var current: BufferPool? { active.withLock { $0 } }
+
+    /// Runs `body` with `pool` active: tensors made inside (on any thread) take their buffers
+    /// from it and give them back to it when freed. The previous active pool is restored after.
+    public static func withActive<T>(_ pool: BufferPool, _ body: () throws -> T) rethrows -> T {
+        let previous = active.withLock { a -> BufferPool? in
+            let p = a
+            a = pool
+            return p
+        }
+        defer { active.withLock { $0 = previous } }
+        return try body()
+    }
+
+    // MARK: - Every pool
+
+    private struct Weak { weak var pool: BufferPool?; init(_ p: BufferPool) { pool = p } }
+    private static let registry = Mutex<[Weak]>([])
+
+    /// Drains every pool alive: what a long-lived process calls between pieces of work (the REPL
+    /// after each statement), so buffers kept for a loop do not outlive it.
+    public static func drainAll() {
+        let pools = registry.withLock { r -> [BufferPool] in
+            r.removeAll { $0.pool == nil }
+            return r.compactMap(\.pool)
+        }
+        for p in pools { p.drain() }
+    }
+}
