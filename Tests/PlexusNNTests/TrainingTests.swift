@@ -190,11 +190,13 @@ final class TrainingTests: XCTestCase {
         try Data(text.utf8).write(to: URL(fileURLWithPath: lying))
         XCTAssertThrowsError(try m.loadWeights(from: lying))
 
-        // A file of another model's shapes: a wider hidden layer.
+        // A file of another model's shapes: a wider hidden layer, under the same layer names (which
+        // depend on how many layers earlier tests made).
+        let names = m.layers.filter { $0 is Dense }.map(\.name)
         let x = try Input(shape: [8, 8, 1])
         var h = try Flatten()(x)
-        h = try Dense(units: 64, activation: .relu, name: "dense")(h)
-        h = try Dense(units: 10, name: "dense_1")(h)
+        h = try Dense(units: 64, activation: .relu, name: names[0])(h)
+        h = try Dense(units: 10, name: names[1])(h)
         let wide = try Model(inputs: x, outputs: h, name: "other")
         let wrong = folder.appendingPathComponent("wrong.safetensors").path
         _ = try wide.saveWeights(to: wrong, using: &gen)
