@@ -28,6 +28,15 @@ extension BuiltinRegistry {
             let path = try args.string("path")
             return .tensor(try args.attempt { try npy(path) })
         }
+        register("save_npy", category: BuiltinCategory.data,
+                 signature: Signature(positional: [Param("t", .any), Param("path", .string)]),
+                 help: "Writes a tensor of values as a NumPy .npy file (float32, C order) that numpy.load reads: predictions to compare with Keras or PyTorch, a basis to reuse. Written beside its place and renamed: a failed write leaves no half file.",
+                 example: "save_npy(predict(m, x), \"y.npy\")\nnpy(\"y.npy\")") { args, interpreter in
+            let t = try tensorValue(args["t"], args, "t"), path = try args.string("path")
+            try args.attempt { try writeNPY(t, to: path) }
+            interpreter.write("saved \(formatShape(t.shape)) to \(path)\n")
+            return .nothing
+        }
         register("split", category: BuiltinCategory.data,
                  signature: Signature(positional: [Param("data", .dataset), Param("fraction", .number)],
                                       keywords: [Param("shuffle", .bool, default: .bool(false))]),

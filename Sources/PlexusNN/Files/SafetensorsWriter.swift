@@ -31,49 +31,10 @@ public func writeSafetensors(_ tensors: [(name: String, tensor: Tensor)], to pat
     }
     let header = safetensorsHeader(tensors, metadata: metadata)
 
-    // Only a regular file is replaced; through a symbolic link, its target is.
-    let target = try RegularFile.writeTarget(path)
-    let url = URL(fileURLWithPath: target)
-    let folder = url.deletingLastPathComponent().path
-    let temporary = (folder as NSString).appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    guard let file = fopen(temporary, "wb") else {
-        throw DataError(file: path, "cannot create \(temporary): \(lastSystemError())")
-    }
-    var closed = false
-    defer {
-        if !closed { fclose(file); unlink(temporary) }
-    }
-    func write(_ buffer: UnsafeRawBufferPointer) throws {
-        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-        guard fwrite(base, 1, buffer.count, file) == buffer.count else {
-            throw DataError(file: path, "cannot write: \(lastSystemError())")
-        }
-    }
-    try withUnsafeBytes(of: UInt64(header.count).littleEndian) { try write($0) }
-    try header.withUnsafeBytes { try write($0) }
-    for (_, tensor) in tensors {
-        try tensor.withUnsafeBufferPointer { values in
-            if !hostIsBigEndian {
-                try write(UnsafeRawBufferPointer(values))
-            } else {
-                let swapped = values.map { $0.bitPattern.byteSwapped }
-                try swapped.withUnsafeBytes { try write($0) }
-            }
-        }
-    }
-    guard fflush(file) == 0, fsync(fileno(file)) == 0 else {
-        throw DataError(file: path, "cannot write: \(lastSystemError())")
-    }
-    closed = true
-    guard fclose(file) == 0 else {
-        let reason = lastSystemError()
-        unlink(temporary)
-        throw DataError(file: path, "cannot write: \(reason)")
-    }
-    guard rename(temporary, target) == 0 else {
-        let reason = lastSystemError()
-        unlink(temporary)
-        throw DataError(file: path, "cannot replace the file: \(reason)")
+    try writeFileAtomically(path) { write in
+        try withUnsafeBytes(of: UInt64(header.count).littleEndian) { try write($0) }
+        try header.withUnsafeBytes { try write($0) }
+        for (_, tensor) in tensors { try writeLittleEndian(tensor, write) }
     }
 }
 
