@@ -95,7 +95,7 @@ bench-compare: deps
 	  $(if $(ORT_PYTHON),--ort $(ORT_PYTHON)) $(WORKLOADS)
 
 # Keras's Python package, in a virtual environment outside the repository (for the two targets below).
-KERAS_VENV ?= ../venv-keras
+KERAS_VENV ?= $(HOME)/.cache/plexus/venv-keras
 KERAS_PYTHON = KERAS_BACKEND=jax $(KERAS_VENV)/bin/python
 
 $(KERAS_VENV)/bin/python:
@@ -106,6 +106,13 @@ $(KERAS_VENV)/bin/python:
 # on purpose (never in CI): check `git diff --stat Tests/Fixtures` after.
 fixtures: $(KERAS_VENV)/bin/python
 	$(KERAS_PYTHON) scripts/keras_fixtures.py Tests/Fixtures/keras
+
+# Plexus against Keras itself, both ways (not part of make test; needs Python and PyPI): the
+# keras.applications models imported, the zoo and the seed scenarios exported and trained a step
+# in Keras, and DataParallel over two JAX CPU devices. Prints one table; fails on any difference.
+keras-check: deps $(KERAS_VENV)/bin/python
+	$(RELEASE) --product plexus
+	$(KERAS_PYTHON) scripts/keras_check.py --plexus $$($(RELEASE) --show-bin-path)/plexus
 
 clean:
 	rm -rf .build

@@ -1,3 +1,4 @@
+import Foundation
 /// A parameter of a builtin (or of a user `def`): its name, what it accepts, and its default
 /// (`nil` when the argument is required).
 public struct Param {
@@ -90,6 +91,19 @@ public struct Arguments {
 
     /// Where the argument for `name` was written, or the call when it took its default.
     public func span(of name: String) -> SourceSpan { spans[name] ?? callSpan }
+
+    /// A path argument of a builtin that reads a file: a relative path in a script is looked for
+    /// beside the script first, then in the working directory (as `:load` does), so a script and
+    /// its data travel together and run from any directory. At the prompt, the working directory.
+    public func readPath(_ name: String) throws -> String {
+        let path = try string(name)
+        let script = callSpan.source.name
+        guard !path.hasPrefix("/"), !path.hasPrefix("~"), !script.hasPrefix("<") else { return path }
+        let folder = NSString(string: script).deletingLastPathComponent
+        guard !folder.isEmpty else { return path }
+        let beside = NSString(string: folder).appendingPathComponent(path)
+        return FileManager.default.fileExists(atPath: beside) ? beside : path
+    }
 
     /// An error about one argument, pointing at it: `"\(callee): \(message)"`.
     public func error(_ message: String, at name: String? = nil, suggestion: String? = nil) -> Diagnostic {

@@ -12,20 +12,20 @@ extension BuiltinRegistry {
                  signature: Signature(positional: [Param("path", .string), Param("label", .string)]),
                  help: "A numeric CSV file with a header line: the column named `label` is the target, the other columns (in file order) the input `features`. Errors name the line and column of a bad value.",
                  example: "iris = csv(\"iris.csv\", label: \"species\")") { args, _ in
-            let path = try args.string("path"), label = try args.string("label")
+            let path = try args.readPath("path"), label = try args.string("label")
             return .dataset(try args.attempt { try csv(path, label: label) })
         }
         register("idx", category: BuiltinCategory.data,
                  signature: Signature(positional: [Param("images", .string), Param("labels", .string)]),
                  help: "MNIST's IDX files: images (scaled to 0..1 when stored as bytes) as input `images` (h, w, 1), labels as target.",
                  example: "mnist = idx(\"train-images-idx3-ubyte\", \"train-labels-idx1-ubyte\")") { args, _ in
-            let images = try args.string("images"), labels = try args.string("labels")
+            let images = try args.readPath("images"), labels = try args.readPath("labels")
             return .dataset(try args.attempt { try idx(images: images, labels: labels) })
         }
         register("npy", category: BuiltinCategory.data, signature: Signature(positional: [Param("path", .string)]),
                  help: "A NumPy .npy file (C order; float, integer and bool types) as a tensor of values.",
                  example: "basis = npy(\"basis.npy\")") { args, _ in
-            let path = try args.string("path")
+            let path = try args.readPath("path")
             return .tensor(try args.attempt { try npy(path) })
         }
         register("save_npy", category: BuiltinCategory.data,

@@ -211,9 +211,9 @@ extension BuiltinRegistry {
                  signature: Signature(positional: [Param("m", .model), Param("path", .string)]),
                  help: "Reads weights saved by save into the model. The whole file is checked first (its header, offsets, every weight's name and shape); on any problem nothing changes and the error names the first offending weight.",
                  example: "load(mlp, \"mlp.safetensors\")") { args, interpreter in
-            let m = try args.model("m"), path = try args.string("path")
+            let m = try args.model("m"), path = try args.readPath("path")
             let n = try args.attempt { try m.loadWeights(from: path) }
-            interpreter.write("loaded \(n) weights into \(m.name) from \(path)\n")
+            interpreter.write("loaded \(n) weights into \(m.name) from \(try args.string("path"))\n")
             return .nothing
         }
     }

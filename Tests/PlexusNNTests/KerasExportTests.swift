@@ -69,4 +69,18 @@ final class KerasExportTests: XCTestCase {
         XCTAssertThrowsError(try saveKeras(m, to: folder + "/missing/sep.keras", using: &generator))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [])
     }
+
+    func testInceptionResNetsScaledResidualGoesOutAndComesBackAsKerasCustomScaleLayer() throws {
+        let x = try Input(shape: [4, 4, 2]), r = try Input(shape: [4, 4, 2])
+        let m = try Model(inputs: [x, r], outputs: [ScaledAdd(scale: 0.17, name: "block35_1")([x, r])], name: "scaled")
+        var generator = RandomGenerator(seed: 3)
+        _ = try saveKeras(m, to: folder + "/scaled.keras", using: &generator)
+        let back = try loadKeras(folder + "/scaled.keras")
+        XCTAssertEqual(back.layers.map(\.typeName), ["InputLayer", "InputLayer", "CustomScaleLayer"])
+        let a = try seededTensor([2, 4, 4, 2], seed: 1), b = try seededTensor([2, 4, 4, 2], seed: 2)
+        let context = ForwardContext(training: false, generator: RandomGenerator(seed: 4))
+        let y = try predict(back, inputs: [a, b], context: context)[0]
+        let expected = zip(a.scalars, b.scalars).map { $0 + 0.17 * $1 }
+        XCTAssertLessThan(zip(y.scalars, expected).map { abs($0 - $1) }.max() ?? 1, 1e-6)
+    }
 }

@@ -153,3 +153,24 @@ public final class Concatenate: Layer {
         return inputs.count == 1 ? inputs[0] : try concat(inputs, axis: axis)
     }
 }
+
+/// `inputs[0] + scale * inputs[1]`: the residual connection of Keras's InceptionResNetV2, whose
+/// file names it `CustomScaleLayer` (a class of keras.applications, not of keras.layers). Plexus
+/// reads and writes it under that class, so the application's files come in and go out whole.
+public final class ScaledAdd: Merge {
+    public let scale: Float
+
+    public init(scale: Float, name: String? = nil) throws {
+        guard scale.isFinite else { throw Layer.argumentError("CustomScaleLayer", "scale must be a finite number, got \(scale)") }
+        self.scale = scale
+        try super.init(typeName: "CustomScaleLayer", name: name)
+    }
+
+    override public var inputArity: ClosedRange<Int> { 2...2 }
+    override public var config: [(key: String, value: String)] { [("scale", cfg(scale))] }
+    override public func makeUnbuiltCopy(name: String) throws -> Layer { try ScaledAdd(scale: scale, name: name) }
+    override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
+        try checkValueCount(inputs)
+        return try fold([inputs[0], inputs[1] * scale]) { try $0 + $1 }
+    }
+}

@@ -34,6 +34,10 @@ public func saveKeras(_ model: Model, to path: String, using generator: inout Ra
 
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent()
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+        throw DataError(file: path, "cannot be written: there is no folder \((path as NSString).deletingLastPathComponent)")
+    }
     let staging = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).staging")
     try? FileManager.default.removeItem(at: staging)
     do { try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false) } catch {
@@ -161,6 +165,10 @@ struct KerasExportWriter {
                 usesCustomLayers = true
                 return ["module": "plexus_layers", "class_name": .string(entry.className), "config": .object(config),
                         "registered_name": .string("plexus>\(entry.className)")]
+            }
+            if let module = entry.module {
+                return ["module": .string(module), "class_name": .string(entry.className), "config": .object(config),
+                        "registered_name": .string(entry.className)]
             }
             return ["module": "keras.layers", "class_name": .string(entry.className), "config": .object(config), "registered_name": nil]
         }

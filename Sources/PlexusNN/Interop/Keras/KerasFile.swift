@@ -20,6 +20,9 @@ public func loadKeras(_ path: String) throws -> Model {
             return model
         }
     }
+    guard isHDF5(path) else {
+        throw DataError(file: path, "is neither a Keras 3 .keras file (a zip archive) nor a legacy .h5 model (an HDF5 file)")
+    }
     let file = try HDF5File(reading: path)
     guard let config = try file.stringAttribute("model_config")?.first else {
         throw DataError(file: path, "is an HDF5 file without a model_config attribute: a weights file (use load_weights with a model)")
@@ -43,6 +46,14 @@ public func loadKerasWeights(into model: Model, from path: String) throws -> Int
         }
     }
     return try KerasWeightReader(file: try HDF5File(reading: path)).load(into: model)
+}
+
+/// Whether the file starts with HDF5's signature (`\u{89}HDF\r\n\u{1A}\n`, at offset 0: Keras
+/// writes no user block).
+private func isHDF5(_ path: String) -> Bool {
+    guard let h = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? h.close() }
+    return h.readData(ofLength: 8) == Data([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A])
 }
 
 /// Whether the file starts with a zip signature (`PK\u{3}\u{4}`).

@@ -10,6 +10,9 @@ struct KerasLayerEntry {
     let className: String
     /// Whether the Keras class is one of Plexus's custom layers (registered as `plexus>Class`).
     var isCustom: Bool { className.hasPrefix("Plexus") }
+    /// The Python module of a class that is neither in keras.layers nor one of Plexus's custom
+    /// layers (InceptionResNetV2's `CustomScaleLayer` lives in keras.applications).
+    var module: String?
     /// The config keys Plexus reads, with Keras's default for each (JSON null: no default, the
     /// key is required).
     let arguments: [(key: String, kerasDefault: JSONValue)]
@@ -27,6 +30,12 @@ struct KerasLayerEntry {
         self.fixed = fixed.map { (key: $0.0, value: $0.1) }
         self.make = make
         self.export = export
+    }
+
+    init(_ className: String, module: String, arguments: [(String, JSONValue)],
+         make: @escaping (KerasConfig, String) throws -> Layer, export: @escaping (Layer) -> [String: JSONValue]?) {
+        self.init(className, arguments: arguments, make: make, export: export)
+        self.module = module
     }
 }
 
@@ -276,6 +285,10 @@ let kerasLayerTable: [String: KerasLayerEntry] = {
         ("Add", { try Add(name: $0) }), ("Subtract", { try Subtract(name: $0) }), ("Multiply", { try Multiply(name: $0) }),
         ("Average", { try Average(name: $0) }), ("Maximum", { try Maximum(name: $0) }), ("Minimum", { try Minimum(name: $0) }),
     ]
+    entries.append(KerasLayerEntry("CustomScaleLayer", module: "keras.src.applications.inception_resnet_v2",
+                                    arguments: [("scale", nil)],
+                                    make: { c, name in try ScaledAdd(scale: c.float("scale"), name: name) },
+                                    export: typed { (l: ScaledAdd) in ["scale": number(l.scale)] }))
     entries += plexusCustomLayerEntries
     for (className, make) in merges {
         entries.append(KerasLayerEntry(className, arguments: [], make: { _, name in try make(name) },
