@@ -50,6 +50,6 @@ final class IntegerConversionTests: XCTestCase {
 private extension Stmt {
     var expressionValue: Expr {
         if case .expression(let e) = kind { return e }
-        return Expr(.none, span)
+        return Expr(.noneLiteral, span)
     }
 }

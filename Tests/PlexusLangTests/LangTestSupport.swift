@@ -47,7 +47,7 @@ func show(_ e: Expr) -> String {
     case .number(let d): return Value.format(d)
     case .string(let s): return Value.quote(s)
     case .bool(let b): return b ? "true" : "false"
-    case .none: return "none"
+    case .noneLiteral: return "none"
     case .name(let n): return n
     case .tuple(let items): return items.count == 1 ? "(\(show(items[0])),)" : "(" + items.map(show).joined(separator: ", ") + ")"
     case .list(let items): return "[" + items.map(show).joined(separator: ", ") + "]"

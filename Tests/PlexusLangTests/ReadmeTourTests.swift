@@ -35,6 +35,7 @@ final class ReadmeTourTests: XCTestCase {
             let source = block
                 .replacingOccurrences(of: ":save my_session.plx", with: ":save \(scratch.appendingPathComponent("my_session.plx").path)")
                 .replacingOccurrences(of: "\"mlp.safetensors\"", with: "\"\(scratch.appendingPathComponent("mlp.safetensors").path)\"")
+                .replacingOccurrences(of: "\"hyper.keras\"", with: "\"\(scratch.appendingPathComponent("hyper.keras").path)\"")
             for piece in ScriptReplay.pieces(of: SourceFile(name: "README.md block \(i + 1)", text: source)) {
                 t.buffer.text = ""
                 let status = t.session.run(piece, echo: true, allowIncomplete: false).status

@@ -1,5 +1,6 @@
-import XCTest
+import PlexusTensor
 import PlexusNN
+import XCTest
 
 /// Compiling a model to a plan: caching, fusion of standalone activations, slots, inference
 /// without a tape, input checks, weights materialising on first run, batched prediction.

@@ -1,5 +1,6 @@
-import XCTest
+import PlexusTensor
 import PlexusNN
+import XCTest
 
 // Helpers for the execution tests: seeded values, closeness of tensors, setting weights by name.
 

@@ -1,5 +1,6 @@
-import XCTest
+import PlexusTensor
 import PlexusNN
+import XCTest
 
 /// The fused kernel + bias + activation ops: gradients against central differences (non-square
 /// shapes, strides and groups that would expose a transposed or missing term), and values against

@@ -1,5 +1,6 @@
-import XCTest
+import PlexusTensor
 import PlexusNN
+import XCTest
 
 /// Each layer's forward pass against values computed by hand or directly with the tensor ops.
 final class LayerForwardTests: XCTestCase {

@@ -1,5 +1,6 @@
-import XCTest
+import PlexusTensor
 import PlexusNN
+import XCTest
 
 // The memory estimates of `costs` against what tensor storage really holds while the model runs
 // (AllocationStatistics): inference and a training step, within 10%.

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 import XCTest
 @testable import PlexusNN
 

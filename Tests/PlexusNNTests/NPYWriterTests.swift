@@ -1,5 +1,6 @@
-import XCTest
+import PlexusTensor
 import PlexusNN
+import XCTest
 
 // `writeNPY` writes what NumPy writes for float32 (format 1.0, data 64-byte aligned), and our own
 // reader reads it back unchanged.

@@ -1,5 +1,6 @@
-import XCTest
+import PlexusTensor
 import PlexusNN
+import XCTest
 
 /// Whole networks: gradients reaching every trainable weight and no frozen one, the hypernetwork
 /// and basis-convolution scenarios of issue 3, a siamese network's shared weights, a VGG-like

@@ -1,5 +1,6 @@
-import XCTest
+import PlexusTensor
 import PlexusNN
+import XCTest
 
 /// User mistakes at the edges (wrong counts, huge sizes, running before weights exist) are errors, not crashes.
 final class RobustnessTests: XCTestCase {

@@ -1,5 +1,6 @@
-import XCTest
+import PlexusTensor
 import PlexusNN
+import XCTest
 
 // A training loop in its steady state takes no tensor buffer from the system: the execution plan's
 // BufferPool gives every step the buffers the previous step freed (docs/execution.md).

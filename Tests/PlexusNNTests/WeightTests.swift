@@ -1,5 +1,6 @@
-import XCTest
+import PlexusTensor
 import PlexusNN
+import XCTest
 
 final class WeightTests: XCTestCase {
     override func setUp() { NameScope.current = NameScope() }

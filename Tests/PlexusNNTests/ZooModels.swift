@@ -1,3 +1,4 @@
+import PlexusTensor
 import PlexusNN
 
 // Keras applications rebuilt through the public API, with their layer names, to check parameter
