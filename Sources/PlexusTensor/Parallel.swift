@@ -1,19 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
+import Foundation
 
-/// The number of worker threads kernels split large loops over (the machine's cores).
-public let kernelThreadCount: Int = Swift.max(1, Swift.min(ProcessInfo_activeProcessorCount(), 64))
-
-@usableFromInline
-func ProcessInfo_activeProcessorCount() -> Int {
-    #if os(Linux)
-    return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-    #else
-    return 1
-    #endif
-}
+/// The number of worker threads kernels split large loops over: the processors Foundation counts
+/// as active for this process (on any platform), at most 64.
+public let kernelThreadCount: Int = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64))
 
 /// Runs `body` over `0..<count` split into contiguous chunks, on all cores when the work is large
 /// enough to pay for the threads (at least `grain` items per chunk), serially otherwise.

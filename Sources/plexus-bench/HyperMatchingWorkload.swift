@@ -1,3 +1,4 @@
+import PlexusTensor
 import PlexusNN
 
 // hyper_matching: the seed-000 design that finds the template (sessions/hypernetwork.plx), one

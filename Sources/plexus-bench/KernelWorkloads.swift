@@ -1,5 +1,6 @@
-import CBLAS
+import PlexusTensor
 import PlexusNN
+import CBLAS
 
 // Kernel-level workloads: the machine's GEMM rate through Plexus and straight through OpenBLAS
 // (the reference every convolution is judged against), and one VGG16-sized convolution.

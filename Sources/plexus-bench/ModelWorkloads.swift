@@ -1,5 +1,6 @@
-import Foundation
+import PlexusTensor
 import PlexusNN
+import Foundation
 
 // The model-level workloads of bench/README.md (mlp, siamese, hyper, vgg16_infer), built with
 // PlexusNN's layers and run through their compiled execution plans: one training step is a

@@ -1,3 +1,4 @@
+import PlexusTensor
 import PlexusNN
 
 // The Keras applications as workloads (PlexusNN's `Applications`): inference on one 224x224x3

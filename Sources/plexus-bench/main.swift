@@ -1,5 +1,6 @@
-import Foundation
+import PlexusTensor
 import PlexusNN
+import Foundation
 
 // Benchmark workloads, one JSON line each:
 //   {"impl": "plexus", "workload": NAME, "ms_per_step": MEDIAN, "gflops": RATE, "peak_rss_mb": RSS}

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 import ArgumentParser
 import PlexusLang
 #if canImport(Glibc)

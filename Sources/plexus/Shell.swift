@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 import CReadline
 import Foundation
 import PlexusLang

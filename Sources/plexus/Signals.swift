@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 import PlexusLang
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 // The kinds of value the network builtins accept, and the conversions from language values to the
 // arguments PlexusNN takes (sizes, padding, activations, initializers, shapes, axes).
 

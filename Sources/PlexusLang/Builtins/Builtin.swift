@@ -1,3 +1,4 @@
+import PlexusNN
 import Foundation
 /// A parameter of a builtin (or of a user `def`): its name, what it accepts, and its default
 /// (`nil` when the argument is required).

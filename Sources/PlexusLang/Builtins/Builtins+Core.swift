@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 import Foundation
 
 /// The generic builtins: printing, sizes, ranges, conversions, min/max/abs.

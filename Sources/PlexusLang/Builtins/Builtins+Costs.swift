@@ -1,7 +1,7 @@
+import PlexusNN
 // What a model costs: `costs` (MACs, FLOPs, memory as a record), `receptive_field`, and the
 // `costs: true` form of `summary` (in Builtins+Models.swift). Conventions: docs/costs.md.
 
-import PlexusNN
 
 extension BuiltinRegistry {
     func registerCostBuiltins() {

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 // Data sets. Everything random draws from the session's one generator (`Interpreter.random`,
 // re-seeded by `:seed N`), so a replayed session gets the same data.
 

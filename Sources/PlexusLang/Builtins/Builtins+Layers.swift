@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 // The layer builtins of the catalogue with Keras's snake_case argument names and defaults: each
 // returns a layer, which applies when called on symbolic tensors (`x |> dense(10)`); the same layer
 // called again shares its weights.

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 // Models and looking at them: `model`, `clone`, `copy`, `freeze`, `unfreeze`, `summary`, `params`,
 // `compare`, `shape`.
 

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 import Foundation
 
 // `export_onnx`: a model as an ONNX file that runs in ONNX Runtime (and converts to PyTorch,

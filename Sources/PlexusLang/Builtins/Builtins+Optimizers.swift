@@ -1,3 +1,4 @@
+import PlexusNN
 // Optimisers with Keras's names and defaults; the learning rate comes first, by position, as
 // `learning_rate:` or as `lr:`.
 

@@ -1,3 +1,4 @@
+import PlexusTensor
 import PlexusNN
 
 // `picture`: one sample of a dataset with the model's prediction for it, drawn as greyscale

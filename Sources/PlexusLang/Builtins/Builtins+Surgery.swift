@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 // Model surgery and looking at graphs: `cuts`, `slice`, `to_fully_conv`, `set_weights`,
 // `copy_weights`, `plot`, `init`, and `max_abs_diff` to check that two computations agree.
 // Every surgery returns a new model (or changes weights in place) and prints what changed.

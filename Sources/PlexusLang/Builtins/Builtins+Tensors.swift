@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 // Weights and tensor algebra: `weight`, `constant`, `zeros`, `ones`, `randn`, `tensor`, `conv`,
 // `matmul`, `transpose`, `sum`, `mean` (`reshape` is with the layers, whose name it shares).
 //

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 import Foundation
 
 // Training at the prompt: `compile`, `step`, `fit`, `evaluate`, `predict`, `grads`, `snapshot`,

@@ -1,3 +1,4 @@
+import PlexusNN
 extension Interpreter {
     /// Evaluates an expression. The parser bounds the tree's depth, so this recursion is bounded
     /// within one function body; calls between functions are bounded in `callFunction`.
@@ -10,7 +11,7 @@ extension Interpreter {
         case .number(let d): return .number(d)
         case .string(let s): return .string(s)
         case .bool(let b): return .bool(b)
-        case .none: return .nothing
+        case .noneLiteral: return .nothing
         case .name(let name):
             if let v = env.lookup(name) { return v }
             return try builtinOrUnknown(name, in: env, at: expr.span)

@@ -1,3 +1,4 @@
+import PlexusNN
 extension Interpreter {
     /// Stops the running statement with an "interrupted" error when Ctrl-C was pressed.
     ///

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 import class PlexusNN.Activation
 
 /// The Keras `Activation` layer (the name alone is ambiguous with the tensor library's

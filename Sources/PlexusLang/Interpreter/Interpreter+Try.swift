@@ -1,3 +1,4 @@
+import PlexusNN
 extension Interpreter {
     /// `try { body }` and `try { body } catch e { handler }`: a mistake shown on purpose.
     ///

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 /// Evaluates the syntax tree: statements here, expressions in `Interpreter+Expressions.swift`, calls
 /// in `Interpreter+Calls.swift`, operators in `Interpreter+Operators.swift`.
 ///

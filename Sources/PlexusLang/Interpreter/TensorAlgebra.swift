@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 import Foundation
 
 // Tensor algebra in the language: the same operator or builtin works on concrete tensors (it

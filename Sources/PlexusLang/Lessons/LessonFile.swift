@@ -1,3 +1,4 @@
+import PlexusNN
 import Foundation
 
 /// Reads lesson files. Every mistake in a lesson is a `Diagnostic` naming the file and line.

@@ -1,5 +1,5 @@
-import Foundation
 import PlexusNN
+import Foundation
 
 /// `:learn`, `:skip` and `:play`: lessons at the prompt that teach by doing, in the style of R's
 /// swirl.

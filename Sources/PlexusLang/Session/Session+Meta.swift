@@ -1,3 +1,4 @@
+import PlexusNN
 import Foundation
 
 /// A meta command (`:name argument`): a line that talks to the session rather than computing.

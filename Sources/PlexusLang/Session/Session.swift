@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 import Foundation
 
 /// A Plexus session: the interpreter's state plus what the prompt needs around it (meta commands,

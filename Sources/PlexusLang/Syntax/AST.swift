@@ -15,7 +15,9 @@ public indirect enum ExprKind: Equatable {
     case number(Double)
     case string(String)
     case bool(Bool)
-    case none
+    /// The literal `none` (named apart from `Optional.none`, which `.none` would silently mean on an
+    /// optional `ExprKind`).
+    case noneLiteral
     case name(String)
     /// `(a, b)`, `(a,)`, `()`, and a bare `a, b` at statement level.
     case tuple([Expr])

@@ -1,3 +1,4 @@
+import PlexusNN
 /// A problem found in the user's source by any phase (lexer, parser, interpreter, builtins).
 ///
 /// Phases never print: they throw a `Diagnostic`, and `DiagnosticRenderer` is the one place that

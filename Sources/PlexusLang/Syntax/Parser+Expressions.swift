@@ -193,7 +193,7 @@ extension Parser {
         case .string(let s): kind = .string(s)
         case .kwTrue: kind = .bool(true)
         case .kwFalse: kind = .bool(false)
-        case .kwNone: kind = .none
+        case .kwNone: kind = .noneLiteral
         case .identifier(let name): kind = .name(name)
         case .leftParen: return try parenthesized()
         case .leftBracket: return try listLiteral()

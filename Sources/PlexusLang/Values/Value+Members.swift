@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 // The members of the network values (`m.layers`, `l.weights`, `t.shape`, `w.trainable`), one table
 // per kind: the lookup, the "unknown member" listing and tab completion all read the same table.
 

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 // How the network values (layers, models, symbolic tensors, weights, tensors, datasets, optimisers,
 // activations) are named in messages, printed at the prompt and compared.
 

@@ -1,3 +1,5 @@
+import PlexusTensor
+import PlexusNN
 /// A value of the Plexus language.
 ///
 /// Adding a case: add it here and extend the four exhaustive switches in this file (`kindName`,

@@ -1,3 +1,4 @@
+import PlexusTensor
 import Foundation
 
 /// A shape whose dimensions may be unknown (`nil`, Keras's `None`), batch dimension first for

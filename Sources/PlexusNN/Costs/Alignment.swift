@@ -1,3 +1,4 @@
+import PlexusTensor
 // Aligning two models' graphs by structure: which call of one corresponds to which call of the
 // other, so that a diff (or compare) explains differences by what changed, not by names.
 //

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// What changed from model `a` to model `b`, aligned by structure (see `Alignment`): layers added,
 /// removed and changed (class, arguments, output shapes, parameters), layers shared in one model
 /// and separate copies in the other, layers frozen in one and trainable in the other, calls whose

@@ -1,3 +1,4 @@
+import PlexusTensor
 // How far each unit sees: receptive field size, jump and start per layer, by the arithmetic of
 // Araujo, Norris and Sim, "Computing Receptive Fields of Convolutional Neural Networks" (Distill,
 // 2019), applied along height and width separately.

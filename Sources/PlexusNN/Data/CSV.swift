@@ -1,3 +1,4 @@
+import PlexusTensor
 /// A numeric table read from a CSV file: the header's column names and the values row by row.
 struct NumericTable {
     var names: [String]

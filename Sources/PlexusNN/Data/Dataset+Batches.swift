@@ -1,3 +1,4 @@
+import PlexusTensor
 /// One batch of samples: each input's rows and the target's, in the dataset's input order.
 public struct DatasetBatch {
     /// The inputs' names, as in the dataset.

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Samples for training: one or more named input tensors and a target tensor, all indexed by
 /// sample along their first dimension.
 ///

@@ -1,3 +1,4 @@
+import PlexusTensor
 import Foundation
 
 /// The bundled handwritten digits: 1,797 images of 8x8 pixels, `images` `(N, 8, 8, 1)` scaled to

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Reads an IDX file (the format MNIST and Fashion-MNIST ship in) into a tensor of its stored values.
 ///
 /// The format: two zero bytes, a type byte (0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32,

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Reads a NumPy `.npy` file (format versions 1, 2 and 3) into a tensor of the same shape.
 ///
 /// Supported element types, in either byte order: float16/32/64 (`<f2`, `<f4`, `<f8`), signed and

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Writes `tensor` as a NumPy `.npy` file (format 1.0, little-endian float32, C order), the file
 /// `numpy.load` reads: how values computed at the prompt go to Python (predictions to compare
 /// with Keras or PyTorch, a basis to reuse). Written atomically, as `save` writes models.

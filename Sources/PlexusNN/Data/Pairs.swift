@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Same/different pairs for siamese training: inputs `left` and `right` (each shaped like one sample
 /// of `data`'s input) and target 1 when both samples have the same label, 0 otherwise.
 ///

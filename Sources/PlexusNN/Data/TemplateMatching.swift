@@ -1,3 +1,4 @@
+import PlexusTensor
 /// A synthetic task for hypernetworks: find a template in a noisy image.
 ///
 /// Each sample has two inputs and a target:

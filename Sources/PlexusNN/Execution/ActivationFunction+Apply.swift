@@ -1,3 +1,4 @@
+import PlexusTensor
 // Activation functions on concrete values: the mapping from the catalogue's names (Keras's) to the
 // tensor library's elementwise activations, and Keras's general `ReLU` layer as one op.
 

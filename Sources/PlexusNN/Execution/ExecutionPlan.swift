@@ -1,3 +1,4 @@
+import PlexusTensor
 /// A layer whose kernel can apply an activation in the same op (`Dense`, the convolutions,
 /// `Conv`): an execution plan hands it the activation of a standalone `Activation` or `ReLU`
 /// layer that follows it, so `conv2d(64, 3) |> relu` runs as one op like

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// What a forward pass needs beyond the input values: whether it trains, and the random
 /// generator that draws first weight values and dropout masks.
 ///

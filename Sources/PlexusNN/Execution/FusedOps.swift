@@ -1,3 +1,4 @@
+import PlexusTensor
 // Kernel + bias + activation as one op on the tape. A layer such as `Dense(512, activation: relu)`
 // would otherwise record three ops and keep three tensors (the product, the biased product, the
 // activation); fused, it records one, adds the bias and applies the activation in place in the

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Runs `model` in inference on `inputs` (one tensor per model input, samples along the first
 /// axis) in batches of `batchSize`, and returns each output for all samples, joined along the
 /// first axis: Keras's `model.predict(x, batch_size=32)`.

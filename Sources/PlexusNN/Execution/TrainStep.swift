@@ -1,3 +1,4 @@
+import PlexusTensor
 extension Model {
     /// One training step: a forward pass in training mode with the tape on, `loss` of the
     /// outputs, the backward pass, and one `optimizer` update of every trainable weight; returns

@@ -1,3 +1,4 @@
+import PlexusTensor
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Saving and loading a model's weights in the safetensors format, named by their paths
 /// (`conv2d/kernel`, `batch_normalization/moving_mean`).
 extension Model {

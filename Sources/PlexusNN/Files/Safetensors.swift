@@ -1,3 +1,4 @@
+import PlexusTensor
 /// The tensors and metadata of a safetensors file, in the order their data lies in the file (for a
 /// file Plexus wrote, the order they were given to `writeSafetensors`).
 public struct SafetensorsFile {

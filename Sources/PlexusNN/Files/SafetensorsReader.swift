@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Reads a safetensors file into tensors by name (see `readSafetensorsFile` for the checks).
 public func readSafetensors(_ path: String) throws -> [String: Tensor] {
     var byName: [String: Tensor] = [:]

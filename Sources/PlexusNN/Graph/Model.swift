@@ -1,3 +1,4 @@
+import PlexusTensor
 /// A functional model: the graph from some symbolic input tensors to some outputs, itself a layer.
 ///
 /// Applying a model to new tensors makes one node whose layer is the model (nested models), and

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// The layer behind `Input(...)`: a graph's entry point, holding the shape of what will be fed.
 public final class InputLayer: Layer {
     /// The shape fed, batch dimension first.

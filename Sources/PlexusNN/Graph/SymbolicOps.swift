@@ -1,3 +1,4 @@
+import PlexusTensor
 // Tensor algebra on symbolic tensors and weights, each a graph node like a layer call, so that a
 // layer's kernel can be an expression: `W = transpose(reshape(matmul(a, b), ...))`.
 //

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// A 2-D convolution whose kernel is a second input instead of a weight: `conv([x, kernel])`.
 ///
 /// The kernel is any tensor expression: a weight, `sum_i a_i b_i` over a frozen basis, or the

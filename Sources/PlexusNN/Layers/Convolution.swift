@@ -1,3 +1,4 @@
+import PlexusTensor
 // The convolution family with Keras 3's arguments and weight shapes (channels last, NHWC).
 
 extension Layer {

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Keras `Dense(units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
 /// bias_initializer="zeros")`: a linear map of the last axis, for inputs of any rank >= 2.
 ///

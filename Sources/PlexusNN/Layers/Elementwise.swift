@@ -1,3 +1,4 @@
+import PlexusTensor
 // Layers that keep their input's shape: activations, dropout, rescaling.
 
 /// Keras `Activation(activation)`: an activation function as a layer of its own (what a bare

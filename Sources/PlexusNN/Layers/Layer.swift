@@ -1,3 +1,4 @@
+import PlexusTensor
 /// What a layer needs to create one of its weights: the layer decides shapes from its input
 /// shapes, the base class creates (on the first call) or checks (on later calls) the weights.
 public struct WeightSpec: Equatable {

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// The elementwise merges of Keras 3: `Add`, `Subtract`, `Multiply`, `Average`, `Maximum`,
 /// `Minimum`. Inputs must agree on their batch size and broadcast on the other dimensions
 /// (each pair equal, or one of them 1; an unknown size gives an unknown size).

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Keras `BatchNormalization(axis=-1, momentum=0.99, epsilon=0.001, center=True, scale=True)`.
 ///
 /// Weights, in Keras's order: `gamma` (if `scale`) and `beta` (if `center`), trainable;

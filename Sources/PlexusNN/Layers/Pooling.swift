@@ -1,3 +1,4 @@
+import PlexusTensor
 /// The pooling layers shared arguments: Keras `MaxPooling2D(pool_size=(2, 2), strides=None,
 /// padding="valid")`, where `strides` defaults to `pool_size` (non-overlapping windows).
 public class Pooling2D: Layer {

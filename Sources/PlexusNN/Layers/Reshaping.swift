@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Keras `Flatten()`: `(batch, d1, d2, ...)` to `(batch, d1 * d2 * ...)`, unknown when a
 /// dimension is unknown.
 public final class Flatten: Layer {

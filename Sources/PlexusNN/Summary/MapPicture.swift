@@ -1,3 +1,4 @@
+import PlexusTensor
 import Foundation
 
 // One sample of a map-predicting model drawn as greyscale panels side by side (its inputs, the

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// How `copyWeights` pairs the weights of two layers or models.
 public enum WeightMatching: String {
     /// By path, `layer/weight` (Keras's `by_name`): the same layer names and weight names.

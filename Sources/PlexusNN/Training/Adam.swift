@@ -1,3 +1,4 @@
+import PlexusTensor
 import Foundation
 
 // Update rule from keras/src/optimizers/adam.py (Keras 3), `Adam.update_step`, with t the step number:

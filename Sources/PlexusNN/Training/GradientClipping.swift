@@ -1,3 +1,4 @@
+import PlexusTensor
 /// How an optimiser limits gradients before using them: Keras's `clipnorm`, `global_clipnorm` and
 /// `clipvalue` arguments, of which at most one may be set.
 ///

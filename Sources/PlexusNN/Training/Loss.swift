@@ -1,3 +1,4 @@
+import PlexusTensor
 /// A loss by Keras's name, pairing a model's output with a dataset's target.
 ///
 /// Each reduces to the mean over the batch (Keras's default `sum_over_batch_size`). The

@@ -1,3 +1,4 @@
+import PlexusTensor
 // How a compiled model's loss meets its output: on the output itself, or, when the output ends in
 // a sigmoid (softmax) and the loss is a binary (categorical) crossentropy on probabilities, on the
 // activation's input with the from-logits form of the loss (see `LogitsTap`). The loss is the

@@ -1,3 +1,4 @@
+import PlexusTensor
 // Metrics as Keras 3 defines them (keras/src/metrics/accuracy_metrics.py, regression_metrics.py),
 // averaged over every sample of one batch. Keras's functions take (y_true, y_pred); these take the
 // prediction first, with labels, so a call reads the same whichever order one remembers.

@@ -1,3 +1,4 @@
+import PlexusTensor
 // The machinery shared by every optimiser: which weights to touch, per-weight state kept by identity,
 // gradient clipping and decoupled weight decay. The order of operations follows Keras 3's
 // `BaseOptimizer.apply` / `_backend_apply_gradients` (keras/src/optimizers/base_optimizer.py):

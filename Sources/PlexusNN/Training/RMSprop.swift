@@ -1,3 +1,4 @@
+import PlexusTensor
 // Update rule from keras/src/optimizers/rmsprop.py (Keras 3), `RMSprop.update_step`:
 //   velocity = rho * velocity + (1 - rho) * g^2
 //   centered: average = rho * average + (1 - rho) * g;  denominator = velocity - average^2 + epsilon

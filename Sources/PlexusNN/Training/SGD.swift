@@ -1,3 +1,4 @@
+import PlexusTensor
 // Update rule from keras/src/optimizers/sgd.py (Keras 3), `SGD.update_step`:
 //   momentum == 0:  w -= lr * g
 //   otherwise:      v = momentum * v - lr * g;  w += v

@@ -1,3 +1,4 @@
+import PlexusTensor
 import Foundation
 
 /// The values of a model's weights at one moment, to see later which ones training moved.

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Where a `fit` is: the epoch, the batch within it, and the running mean loss.
 public struct TrainingProgress {
     public var epoch: Int, epochs: Int

@@ -1,3 +1,4 @@
+import PlexusTensor
 import Foundation
 
 /// How a weight's first values are drawn, with Keras's names, defaults and fan rules.

@@ -1,3 +1,4 @@
+import PlexusTensor
 /// A parameter tensor of a network, described by its shape and initializer, with storage created
 /// only when first needed.
 ///

@@ -48,8 +48,8 @@ public final class Variable {
     /// The value's shape.
     public var shape: [Int] { value.shape }
 
-    /// Replaces a leaf's value in place (an optimizer step). Traps if called on a computed variable,
-    /// which would silently detach it from its inputs.
+    /// Replaces a leaf's value in place (an optimizer step). Throws for a computed variable, which
+    /// would silently detach it from its inputs.
     public func assign(_ newValue: Tensor) throws {
         guard backwardRule == nil else {
             throw TensorError("assign", "cannot assign to a computed variable; assign to its inputs")

@@ -1,3 +1,4 @@
+import PlexusTensor
 import Foundation
 
 /// A layer's `config` object from a Keras file, read with typed accessors whose errors name the

@@ -1,3 +1,4 @@
+import PlexusTensor
 import Foundation
 import ZIPFoundation
 

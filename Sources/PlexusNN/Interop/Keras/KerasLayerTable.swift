@@ -1,3 +1,4 @@
+import PlexusTensor
 /// How one of our layers corresponds to a Keras layer class: its `class_name`, the config keys
 /// Plexus reads with Keras's defaults, the keys Plexus has no counterpart for (accepted only at
 /// the value given), how to make our layer from a config and how to write a config from our layer.

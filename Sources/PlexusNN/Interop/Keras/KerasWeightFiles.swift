@@ -1,3 +1,4 @@
+import PlexusTensor
 /// Reading Keras's weight files into a model's weights, in the two layouts Keras has used:
 ///
 /// - Keras 3 (`model.weights.h5` inside a `.keras` file, and `.weights.h5`): a group per layer at

@@ -1,3 +1,4 @@
+import PlexusTensor
 import Foundation
 
 /// How a rank-4 image tensor is laid out in the exported graph: as Plexus holds it (NHWC, also the

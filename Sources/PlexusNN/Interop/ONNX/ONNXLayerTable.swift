@@ -1,3 +1,4 @@
+import PlexusTensor
 // The correspondence between Plexus layers and ONNX nodes, in one place: one case per layer,
 // saying which layout it reads (NCHW for the image ops, Plexus's own for everything else), which
 // nodes it becomes and how its weights are laid out. A layer missing here has no ONNX form and is
