@@ -23,8 +23,11 @@ import Synchronization
 public final class BufferPool: @unchecked Sendable {
     // @unchecked: all mutable state is inside `state`, behind its mutex; the pointers it holds are
     // owned by the pool (no tensor refers to a kept buffer).
+    /// A kept buffer: owned by the pool alone while kept, so it may cross threads with it.
+    private struct Kept: @unchecked Sendable { let pointer: UnsafeMutablePointer<Float> }
+
     private struct State {
-        var kept: [Int: [UnsafeMutablePointer<Float>]] = [:]
+        var kept: [Int: [Kept]] = [:]
         var keptBytes = 0
         var open = true
     }
@@ -49,9 +52,9 @@ public final class BufferPool: @unchecked Sendable {
     /// A kept buffer of exactly `count` elements, if there is one.
     func take(count: Int) -> UnsafeMutablePointer<Float>? {
         state.withLock { s in
-            guard let p = s.kept[count]?.popLast() else { return nil }
+            guard let k = s.kept[count]?.popLast() else { return nil }
             s.keptBytes -= count * MemoryLayout<Float>.stride
-            return p
+            return k.pointer
         }
     }
 
@@ -61,7 +64,7 @@ public final class BufferPool: @unchecked Sendable {
         let bytes = count * MemoryLayout<Float>.stride
         return state.withLock { s in
             guard s.open, s.keptBytes + bytes <= capacityBytes else { return false }
-            s.kept[count, default: []].append(buffer)
+            s.kept[count, default: []].append(Kept(pointer: buffer))
             s.keptBytes += bytes
             return true
         }
@@ -69,13 +72,13 @@ public final class BufferPool: @unchecked Sendable {
 
     /// Frees every kept buffer. The pool goes on working: buffers given back later are kept again.
     public func drain() {
-        let kept = state.withLock { s -> [UnsafeMutablePointer<Float>] in
+        let kept = state.withLock { s -> [Kept] in
             let all = s.kept.values.flatMap { $0 }
             s.kept = [:]
             s.keptBytes = 0
             return all
         }
-        for p in kept { p.deallocate() }
+        for k in kept { k.pointer.deallocate() }
     }
 
     // MARK: - The active pool

@@ -1,5 +1,5 @@
 /// How a convolution or pooling window treats the border, with Keras's meanings.
-public enum Padding: Equatable, CustomStringConvertible {
+public enum Padding: Equatable, Sendable, CustomStringConvertible {
     /// No padding: windows lie wholly inside the input (`floor((n - k_eff) / s) + 1` outputs).
     case valid
     /// Pad so that the output has `ceil(n / s)` positions; the odd extra pixel goes after (bottom,

@@ -18,9 +18,25 @@ public func parallelFor(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) 
         return
     }
     let per = (count + chunks - 1) / chunks
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        let lo = c * per
-        let hi = Swift.min(count, lo + per)
-        if lo < hi { body(lo..<hi) }
+    withoutActuallyEscaping(body) { body in
+        let shared = ChunkBody(run: body)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = c * per
+            let hi = Swift.min(count, lo + per)
+            if lo < hi { shared.run(lo..<hi) }
+        }
     }
+}
+
+/// A kernel's loop body handed to the worker threads of `parallelFor`.
+///
+/// `@unchecked Sendable` because the compiler cannot see the two facts that make the hand-off safe:
+/// `concurrentPerform` returns only after every chunk has run (so the body, and the buffers it
+/// captures, outlive every use), and each chunk receives a disjoint range, so the writes of two
+/// threads never touch the same element. Every kernel that calls `parallelFor` keeps the second
+/// rule; this type is the one place where the language is told so.
+@usableFromInline
+struct ChunkBody: @unchecked Sendable {
+    @usableFromInline let run: (Range<Int>) -> Void
+    @usableFromInline init(run: @escaping (Range<Int>) -> Void) { self.run = run }
 }

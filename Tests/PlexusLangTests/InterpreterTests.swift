@@ -229,7 +229,7 @@ final class InterpreterTests: XCTestCase {
 
     func testRecursionOnASmallStackThreadIsAnErrorNotACrash() {
         let done = DispatchSemaphore(value: 0)
-        let box = Transcript()
+        nonisolated(unsafe) let box = Transcript()   // used by one thread at a time: the test waits for it
         let thread = Thread {
             box.run("def f(n) { return 1 + f(n + 1) }\nf(0)")
             done.signal()

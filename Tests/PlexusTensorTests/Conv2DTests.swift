@@ -44,7 +44,7 @@ private func assertClose(_ a: Tensor, _ b: Tensor, _ tolerance: Float = 1e-4, _ 
 }
 
 /// One convolution configuration, with the path it must take.
-private struct Case {
+private struct Case: Sendable {
     var name: String
     var x: [Int], w: [Int]
     var strides = (1, 1), padding = Padding.valid, dilation = (1, 1), groups = 1

@@ -12,7 +12,7 @@ private func dot(_ a: Tensor, _ b: Tensor) -> Double {
 
 /// A transposed-convolution configuration: the conv2d input shape `x` it maps back to, the conv2d
 /// kernel `w` (kh, kw, Cin, Cout) that is also the transposed kernel (kh, kw, out, in).
-private struct Case {
+private struct Case: Sendable {
     var name: String
     var x: [Int], w: [Int]
     var strides = (1, 1), padding = Padding.valid, dilation = (1, 1)

@@ -282,4 +282,6 @@ extension Arguments {
 }
 
 /// The `name:` keyword every layer takes.
-let nameParam = Param("name", .optional(.string), default: .nothing)
+// nonisolated(unsafe): immutable after its lazy, thread-safe initialisation; its default is a literal
+// Value (not Sendable as a type, because Value can also hold models), never mutated.
+nonisolated(unsafe) let nameParam = Param("name", .optional(.string), default: .nothing)

@@ -15,11 +15,13 @@ enum BuiltinCategory {
     static let optimizers = "optimizers"
 }
 
-let activationParam = Param("activation", .optional(.activationFunction), default: .nothing)
-private let useBiasParam = Param("use_bias", .bool, default: .bool(true))
-private let stridesParam = Param("strides", .size2D, default: .number(1))
-let paddingParam = Param("padding", .choiceIgnoringCase(["valid", "same"]), default: .string("valid"))
-private let dilationParam = Param("dilation_rate", .size2D, default: .number(1))
+// nonisolated(unsafe): immutable after its lazy, thread-safe initialisation; these defaults are literal
+// Value (not Sendable as a type, because Value can also hold models), never mutated.
+nonisolated(unsafe) let activationParam = Param("activation", .optional(.activationFunction), default: .nothing)
+nonisolated(unsafe) private let useBiasParam = Param("use_bias", .bool, default: .bool(true))
+nonisolated(unsafe) private let stridesParam = Param("strides", .size2D, default: .number(1))
+nonisolated(unsafe) let paddingParam = Param("padding", .choiceIgnoringCase(["valid", "same"]), default: .string("valid"))
+nonisolated(unsafe) private let dilationParam = Param("dilation_rate", .size2D, default: .number(1))
 private func initializerParam(_ name: String, _ keras: String) -> Param {
     Param(name, .initializer, default: .string(keras))
 }

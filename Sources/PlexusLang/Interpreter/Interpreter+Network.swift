@@ -203,7 +203,8 @@ extension Interpreter {
 }
 
 /// The signature of every activation builtin and activation value: `relu([x], name: none)`.
-let activationSignature = Signature(positional: [Param("x", .optional(.tensorLike), default: .nothing)],
+// nonisolated(unsafe): immutable; its Params hold literal defaults only (see nameParam).
+nonisolated(unsafe) let activationSignature = Signature(positional: [Param("x", .optional(.tensorLike), default: .nothing)],
                                     keywords: [nameParam])
 
 extension Interpreter {

@@ -9,7 +9,9 @@ import PlexusNN
 enum LessonChecks {
     static let category = "lesson checks"
 
-    static let all: [Builtin] = [
+    // nonisolated(unsafe): an immutable table; its closures capture nothing and run on the thread
+    // of the session that calls them.
+    nonisolated(unsafe) static let all: [Builtin] = [
         Builtin(name: "defined", category: category, signature: Signature(positional: [Param("name", .string)]),
                 help: "Whether the learner has a variable of this name.",
                 example: "if not defined(\"siamese\") { return none }") { args, interpreter in

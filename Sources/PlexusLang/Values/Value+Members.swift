@@ -4,10 +4,10 @@ import PlexusNN
 // per kind: the lookup, the "unknown member" listing and tab completion all read the same table.
 
 /// A member: its name and how to read it.
-struct Member<Base> {
+struct Member<Base>: Sendable {
     let name: String
-    let get: (Base) throws -> Value
-    init(_ name: String, _ get: @escaping (Base) throws -> Value) {
+    let get: @Sendable (Base) throws -> Value
+    init(_ name: String, _ get: @escaping @Sendable (Base) throws -> Value) {
         self.name = name
         self.get = get
     }

@@ -5,14 +5,14 @@
 /// ```swift
 /// extension ValueKind { static let layer = ValueKind("a layer") { if case .layer = $0 { true } else { false } } }
 /// ```
-public struct ValueKind {
+public struct ValueKind: Sendable {
     /// How the kind reads after "expects": "an integer", "a list, tuple or range".
     public let name: String
     /// For string choices (`padding: "same"`): the accepted spellings, to suggest the nearest.
     public let choices: [String]?
-    let test: (Value) -> Bool
+    let test: @Sendable (Value) -> Bool
 
-    public init(_ name: String, choices: [String]? = nil, matches: @escaping (Value) -> Bool) {
+    public init(_ name: String, choices: [String]? = nil, matches: @escaping @Sendable (Value) -> Bool) {
         self.name = name
         self.choices = choices
         self.test = matches

@@ -4,7 +4,7 @@ import PlexusTensor
 // 2019), applied along height and width separately.
 
 /// The receptive field of a layer's output units along one spatial axis, in input pixels.
-public struct ReceptiveFieldAxis: Equatable, CustomStringConvertible {
+public struct ReceptiveFieldAxis: Equatable, Sendable, CustomStringConvertible {
     /// How many input pixels one output unit sees (`r`).
     public var size: Int
     /// The distance in input pixels between neighbouring output units (`j`, the product of the

@@ -1,5 +1,5 @@
 /// How a convolution is computed; chosen once per geometry.
-enum ConvPath: Equatable {
+enum ConvPath: Equatable, Sendable {
     /// Receptive fields copied into a column matrix, then one GEMM per group.
     case im2col
     /// 1x1, stride 1, no padding: the NHWC input already is the `(N*H*W, Cin)` matrix.

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value as Keras's `config.json` holds it, decoded and encoded by Foundation's JSON coders
 /// (booleans and numbers kept apart, which `JSONSerialization`'s `NSNumber` does not do on Linux).
-enum JSONValue: Codable, Equatable, CustomStringConvertible {
+enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     case null
     case bool(Bool)
     case number(Double)

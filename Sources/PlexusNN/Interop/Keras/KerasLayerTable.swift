@@ -5,7 +5,7 @@ import PlexusTensor
 ///
 /// `kerasLayerTable` is the one place this correspondence is written: `loadKeras` reads it to
 /// build layers, `saveKeras` to write configs, and `docs/keras.md` lists it.
-struct KerasLayerEntry {
+struct KerasLayerEntry: Sendable {
     /// Keras's class name (`Conv2D`, our layer's `typeName`), or for a construct only Plexus has,
     /// the class of the custom layer `saveKeras` writes beside the file (`PlexusConv`).
     let className: String
@@ -20,12 +20,12 @@ struct KerasLayerEntry {
     /// Keras arguments Plexus does not have, accepted (and written on export) only at this value.
     let fixed: [(key: String, value: JSONValue)]
     /// Makes our layer from a config; the name is given separately.
-    let make: (KerasConfig, String) throws -> Layer
+    let make: @Sendable (KerasConfig, String) throws -> Layer
     /// The config keys and values of our layer (the table's `fixed` keys are added by the caller).
-    let export: (Layer) -> [String: JSONValue]?
+    let export: @Sendable (Layer) -> [String: JSONValue]?
 
     init(_ className: String, arguments: [(String, JSONValue)], fixed: [(String, JSONValue)] = [],
-         make: @escaping (KerasConfig, String) throws -> Layer, export: @escaping (Layer) -> [String: JSONValue]?) {
+         make: @escaping @Sendable (KerasConfig, String) throws -> Layer, export: @escaping @Sendable (Layer) -> [String: JSONValue]?) {
         self.className = className
         self.arguments = arguments.map { (key: $0.0, kerasDefault: $0.1) }
         self.fixed = fixed.map { (key: $0.0, value: $0.1) }
@@ -34,7 +34,7 @@ struct KerasLayerEntry {
     }
 
     init(_ className: String, module: String, arguments: [(String, JSONValue)],
-         make: @escaping (KerasConfig, String) throws -> Layer, export: @escaping (Layer) -> [String: JSONValue]?) {
+         make: @escaping @Sendable (KerasConfig, String) throws -> Layer, export: @escaping @Sendable (Layer) -> [String: JSONValue]?) {
         self.init(className, arguments: arguments, make: make, export: export)
         self.module = module
     }
@@ -74,7 +74,7 @@ func kerasInitializer(_ i: Initializer) -> JSONValue {
     }
 }
 
-private func typed<L: Layer>(_ f: @escaping (L) -> [String: JSONValue]) -> (Layer) -> [String: JSONValue]? {
+private func typed<L: Layer>(_ f: @escaping @Sendable (L) -> [String: JSONValue]) -> @Sendable (Layer) -> [String: JSONValue]? {
     { ($0 as? L).map(f) }
 }
 
@@ -282,7 +282,7 @@ let kerasLayerTable: [String: KerasLayerEntry] = {
             }),
     ]
     // The merges: no arguments beyond the common ones.
-    let merges: [(String, (String) throws -> Layer)] = [
+    let merges: [(String, @Sendable (String) throws -> Layer)] = [
         ("Add", { try Add(name: $0) }), ("Subtract", { try Subtract(name: $0) }), ("Multiply", { try Multiply(name: $0) }),
         ("Average", { try Average(name: $0) }), ("Maximum", { try Maximum(name: $0) }), ("Minimum", { try Minimum(name: $0) }),
     ]
