@@ -244,6 +244,13 @@ extension Arguments {
         } catch var e as NetworkError {
             let hint = e.hint
             e.hint = nil
+            // A refused layer argument carries the layer type and the argument: the message
+            // starts with this builtin's name and points where the argument was written.
+            if e.layerType != nil, e.layer == nil {
+                e.layerType = nil
+                let at = e.argument.flatMap { spans[$0] } ?? mentionedArgument(in: e.description).map { span(of: $0) } ?? callSpan
+                throw Diagnostic(callee + ": " + e.description, at: at, suggestion: hint)
+            }
             var message = e.description
             if let typeName, message.hasPrefix(typeName + ": ") {
                 message = callee + ": " + message.dropFirst(typeName.count + 2)

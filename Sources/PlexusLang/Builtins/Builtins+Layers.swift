@@ -69,15 +69,7 @@ extension BuiltinRegistry {
             return .symbolic(try args.attempt(typeName: "InputLayer") { try Input(shape: shape, batchSize: batch, name: name) })
         }
 
-        registerLayer("dense", typeName: "Dense", positional: [Param("units", .integer)],
-                      keywords: [activationParam, useBiasParam, initializerParam("kernel_initializer", "glorot_uniform"),
-                                 initializerParam("bias_initializer", "zeros")],
-                      help: "A fully connected layer (Keras Dense): a linear map of the last axis to `units` values, plus a bias, then the activation. Weights: kernel (input_dim, units) and bias (units,).",
-                      example: "h = x |> flatten() |> dense(128, activation: relu)\ny = h |> dense(10, activation: \"softmax\")") { args, name in
-            try Dense(units: args.int("units"), activation: args.activation("activation"), useBias: args.bool("use_bias"),
-                      kernelInitializer: args.initializer("kernel_initializer"),
-                      biasInitializer: args.initializer("bias_initializer"), name: name)
-        }
+        registerLayer(Dense.spec)
 
         registerLayer("conv2d", typeName: "Conv2D", positional: [Param("filters", .integer), Param("kernel_size", .size2D)],
                       keywords: [stridesParam, paddingParam, dilationParam, Param("groups", .integer, default: .number(1)),

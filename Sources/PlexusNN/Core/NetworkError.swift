@@ -30,6 +30,12 @@ public struct NetworkError: Error, CustomStringConvertible, Equatable {
     public var received: [Received]
     /// A suggested fix, when one is clear.
     public var hint: String?
+    /// For an argument refused when a layer is made: the layer type (`Conv2D`), shown before the
+    /// message when no layer name is set.
+    public var layerType: String?
+    /// For an argument refused when a layer is made: its Keras name (`filters`), so a caller can
+    /// point at where it was written.
+    public var argument: String?
 
     public init(_ layer: String?, _ message: String, received: [Received] = [], hint: String? = nil) {
         self.layer = layer
@@ -39,7 +45,7 @@ public struct NetworkError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
-        var s = layer.map { "\($0) \(message)" } ?? message
+        var s = layer.map { "\($0) \(message)" } ?? layerType.map { "\($0): \(message)" } ?? message
         if !received.isEmpty {
             s += ", got " + received.map { r in
                 formatSymbolicShape(r.shape) + (r.source.map { " from \($0)" } ?? "")

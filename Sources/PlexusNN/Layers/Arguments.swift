@@ -1,6 +1,6 @@
 /// A pair of sizes for the two spatial axes (height, width): kernel sizes, strides, pool sizes,
 /// dilation rates. Written as Keras accepts them: one integer for both axes (`3`) or two (`[3, 5]`).
-public struct Size2D: Equatable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
+public struct Size2D: Equatable, Sendable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
     public var height: Int
     public var width: Int
     /// Set when an array literal did not hold one or two numbers; `validate` reports it.
@@ -35,22 +35,22 @@ public struct Size2D: Equatable, ExpressibleByIntegerLiteral, ExpressibleByArray
     /// Throws unless both sizes are at least `minimum`.
     func validate(_ argument: String, of typeName: String, minimum: Int = 1) throws {
         if let n = malformedCount {
-            throw Layer.argumentError(typeName, "\(argument) must be one integer or two, got \(n)")
+            throw Layer.argumentError(typeName, argument: argument, "\(argument) must be one integer or two, got \(n)")
         }
         guard height >= minimum, width >= minimum else {
-            throw Layer.argumentError(typeName, "\(argument) must be at least \(minimum), got \(self)")
+            throw Layer.argumentError(typeName, argument: argument, "\(argument) must be at least \(minimum), got \(self)")
         }
         guard height <= maximumDimension, width <= maximumDimension else {
-            throw Layer.argumentError(typeName, "\(argument) must be at most \(formatCount(maximumDimension)), got \(self)")
+            throw Layer.argumentError(typeName, argument: argument, "\(argument) must be at most \(formatCount(maximumDimension)), got \(self)")
         }
     }
 }
 
 /// Throws unless `value` is a positive size no larger than `maximumDimension`.
 func checkSize(_ value: Int, _ argument: String, of typeName: String) throws {
-    guard value > 0 else { throw Layer.argumentError(typeName, "\(argument) must be positive, got \(value)") }
+    guard value > 0 else { throw Layer.argumentError(typeName, argument: argument, "\(argument) must be positive, got \(value)") }
     guard value <= maximumDimension else {
-        throw Layer.argumentError(typeName, "\(argument) must be at most \(formatCount(maximumDimension)), got \(formatCount(value))")
+        throw Layer.argumentError(typeName, argument: argument, "\(argument) must be at most \(formatCount(maximumDimension)), got \(formatCount(value))")
     }
 }
 
@@ -59,7 +59,7 @@ func checkTargetShape(_ shape: [Int], _ argument: String, of typeName: String) t
     let fixed = shape.filter { $0 != -1 }
     guard shape.allSatisfy({ ($0 > 0 && $0 <= maximumDimension) || $0 == -1 }), shape.count - fixed.count <= 1,
           knownProduct(fixed.map { Optional($0) }) != nil else {
-        throw Layer.argumentError(typeName, "\(argument) must hold positive sizes and at most one -1, got \(cfg(shape))")
+        throw Layer.argumentError(typeName, argument: argument, "\(argument) must hold positive sizes and at most one -1, got \(cfg(shape))")
     }
 }
 
@@ -67,7 +67,7 @@ func checkTargetShape(_ shape: [Int], _ argument: String, of typeName: String) t
 ///
 /// Used as a layer's `activation:` argument (fused into the layer later) and by the `Activation`
 /// layer; `linear` is the identity, Keras's default.
-public enum ActivationFunction: String, CaseIterable, Equatable, CustomStringConvertible {
+public enum ActivationFunction: String, CaseIterable, Equatable, Sendable, CustomStringConvertible {
     case linear, relu, relu6, elu, gelu, silu, sigmoid, tanh, softmax
     case leakyRelu = "leaky_relu"
 

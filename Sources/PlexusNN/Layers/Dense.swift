@@ -4,28 +4,42 @@ import PlexusTensor
 ///
 /// Weights: `kernel (input_dim, units)`, `bias (units,)`.
 public final class Dense: Layer, ActivationFusing {
+    public static let spec = LayerSpec(
+        "Dense", builtin: "dense",
+        arguments: [
+            ArgumentSpec("units", .integer, positional: true, check: .positive, doc: "the size of the output's last axis"),
+            .activation, .useBias,
+            .initializer("kernel_initializer", .glorotUniform, of: "kernel"), .initializer("bias_initializer", .zeros, of: "bias"),
+        ] + unregularizedArguments(["kernel", "bias"], activity: false)
+          + [.fixed("lora_rank", .none), .fixed("quantization_config", .none)],
+        help: "A fully connected layer (Keras Dense): a linear map of the last axis to `units` values, plus a bias, then the activation. Weights: kernel (input_dim, units) and bias (units,).",
+        example: "h = x |> flatten() |> dense(128, activation: relu)\ny = h |> dense(10, activation: \"softmax\")",
+        make: { try Dense(arguments: $0, name: $1) })
+
     public let units: Int
     public let activation: ActivationFunction
     public let useBias: Bool
     public let kernelInitializer: Initializer
     public let biasInitializer: Initializer
 
-    /// - Throws: `NetworkError` when `units` is not positive.
-    public init(units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-                name: String? = nil) throws {
-        try checkSize(units, "units", of: "Dense")
-        self.units = units
-        self.activation = activation
-        self.useBias = useBias
-        self.kernelInitializer = kernelInitializer
-        self.biasInitializer = biasInitializer
-        try super.init(typeName: "Dense", name: name)
+    /// A dense layer from checked arguments (the builtin, Keras import, copies).
+    public init(arguments: LayerArguments, name: String?) throws {
+        units = try arguments.int("units")
+        activation = try arguments.activation("activation")
+        useBias = try arguments.bool("use_bias")
+        kernelInitializer = try arguments.initializer("kernel_initializer")
+        biasInitializer = try arguments.initializer("bias_initializer")
+        try super.init(typeName: Dense.spec.className, name: name, arguments: arguments)
     }
 
-    override public var config: [(key: String, value: String)] {
-        [("units", cfg(units)), ("activation", activation.description), ("use_bias", cfg(useBias)),
-         ("kernel_initializer", cfg(kernelInitializer)), ("bias_initializer", cfg(biasInitializer))]
+    /// - Throws: `NetworkError` when `units` is not positive.
+    public convenience init(units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
+                            kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+                            name: String? = nil) throws {
+        try self.init(arguments: Dense.spec.arguments([
+            "units": .int(units), "activation": .activation(activation), "use_bias": .bool(useBias),
+            "kernel_initializer": .initializer(kernelInitializer), "bias_initializer": .initializer(biasInitializer),
+        ]), name: name)
     }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
@@ -53,10 +67,5 @@ public final class Dense: Layer, ActivationFusing {
         try checkValueCount(inputs)
         return try fusedDense(inputs[0], kernel: variable("kernel", context), bias: optionalVariable("bias", context),
                               activation: activation)
-    }
-
-    override public func makeUnbuiltCopy(name: String) throws -> Layer {
-        try Dense(units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
-                  biasInitializer: biasInitializer, name: name)
     }
 }

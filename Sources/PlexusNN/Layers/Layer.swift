@@ -42,6 +42,8 @@ open class Layer: CustomStringConvertible {
     public let isAutoNamed: Bool
     /// Creation order across the session (model inputs found by walking back are ordered by it).
     public let serial: Int
+    /// The arguments the layer was made from, for a layer type described by a `LayerSpec`.
+    public let arguments: LayerArguments?
 
     nonisolated(unsafe) private static var serialCounter = 0
 
@@ -54,12 +56,15 @@ open class Layer: CustomStringConvertible {
     private var callRecords: [WeakNode] = []
     var frozenFlag = false
 
-    /// Creates the layer, taking `name` or the next automatic name for `typeName`.
+    /// Creates the layer, taking `name` or the next automatic name for `typeName`; a layer type
+    /// described by a `LayerSpec` passes the checked `arguments` it was made from, which its
+    /// `config`, copies and clones read.
     ///
     /// - Throws: `NetworkError` when `name` is empty or contains `/` (Keras forbids it: weight
     ///   paths are `layer/weight`).
-    public init(typeName: String, name: String?) throws {
+    public init(typeName: String, name: String?, arguments: LayerArguments? = nil) throws {
         self.typeName = typeName
+        self.arguments = arguments
         self.baseName = snakeCaseName(typeName)
         if let name {
             guard !name.isEmpty, !name.contains("/") else {
@@ -80,6 +85,7 @@ open class Layer: CustomStringConvertible {
     /// what they stand for (a weight's path `dense/kernel`).
     init(typeName: String, exactName: String) {
         self.typeName = typeName
+        self.arguments = nil
         self.baseName = snakeCaseName(typeName)
         self.name = exactName
         self.isAutoNamed = false
@@ -93,7 +99,7 @@ open class Layer: CustomStringConvertible {
     open var inputArity: ClosedRange<Int> { 1...1 }
 
     /// The Keras arguments, in Keras's order, formatted as the language writes them.
-    open var config: [(key: String, value: String)] { [] }
+    open var config: [(key: String, value: String)] { arguments?.config ?? [] }
 
     /// The output shape for the given input shapes (batch dimension first): the hook subclasses
     /// override. It is called with as many shapes as `inputArity` allows (callers check).
@@ -131,6 +137,7 @@ open class Layer: CustomStringConvertible {
 
     /// A new, unbuilt layer with the same configuration (for `clone` and `copy`).
     open func makeUnbuiltCopy(name: String) throws -> Layer {
+        if let arguments { return try arguments.spec.makeLayer(arguments, name: name) }
         throw NetworkError(self.name, "(\(typeName)) cannot be cloned")
     }
 
@@ -329,9 +336,10 @@ open class Layer: CustomStringConvertible {
         return try variable(weightName, context)
     }
 
-    /// An argument error raised at construction: "conv2d: filters must be positive, got 0".
-    static func argumentError(_ typeName: String, _ message: String) -> NetworkError {
-        NetworkError(nil, "\(typeName): \(message)")
+    /// An argument error raised at construction: "Conv2D: filters must be positive, got 0", with
+    /// the layer type and (when one argument is at fault) the argument as data.
+    static func argumentError(_ typeName: String, argument: String? = nil, _ message: String) -> NetworkError {
+        LayerArgument.error(typeName, argument, message)
     }
 
     // MARK: - Description

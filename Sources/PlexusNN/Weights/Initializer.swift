@@ -7,7 +7,7 @@ import Foundation
 /// weight's shape: a dense kernel `(in, out)` has fans `in` and `out`; a convolution kernel
 /// `(kh, kw, cin, cout)` has `cin * kh * kw` and `cout * kh * kw` (the receptive field multiplies
 /// both). Normal variants are truncated at two standard deviations, as Keras's are.
-public enum Initializer: Equatable, CustomStringConvertible {
+public enum Initializer: Equatable, Sendable, CustomStringConvertible {
     case zeros
     case ones
     case constant(Float)
@@ -33,9 +33,9 @@ public enum Initializer: Equatable, CustomStringConvertible {
     case varianceScaling(scale: Float, mode: FanMode, distribution: Distribution)
 
     /// Which fan the variance is divided by.
-    public enum FanMode: String, Equatable { case fanIn = "fan_in", fanOut = "fan_out", fanAvg = "fan_avg" }
+    public enum FanMode: String, Equatable, Sendable { case fanIn = "fan_in", fanOut = "fan_out", fanAvg = "fan_avg" }
     /// The distribution a variance-scaling initializer draws from.
-    public enum Distribution: String, Equatable {
+    public enum Distribution: String, Equatable, Sendable {
         case truncatedNormal = "truncated_normal", untruncatedNormal = "untruncated_normal", uniform
     }
 

@@ -80,20 +80,8 @@ private func typed<L: Layer>(_ f: @escaping @Sendable (L) -> [String: JSONValue]
 
 /// Our layers and Keras's classes, one entry each (see `KerasLayerEntry`).
 let kerasLayerTable: [String: KerasLayerEntry] = {
-    var entries: [KerasLayerEntry] = [
-        KerasLayerEntry("Dense",
-            arguments: [("units", nil), ("activation", "linear"), ("use_bias", true),
-                        ("kernel_initializer", "glorot_uniform"), ("bias_initializer", "zeros")],
-            fixed: unregularized(["kernel", "bias"]).filter { $0.0 != "activity_regularizer" } + [("lora_rank", nil), ("quantization_config", nil)],
-            make: { c, name in
-                try Dense(units: c.int("units"), activation: c.activation(), useBias: c.bool("use_bias", default: true),
-                          kernelInitializer: c.initializer("kernel_initializer", default: .glorotUniform),
-                          biasInitializer: c.initializer("bias_initializer", default: .zeros), name: name)
-            },
-            export: typed { (l: Dense) in
-                ["units": number(l.units), "activation": .string(l.activation.rawValue), "use_bias": .bool(l.useBias),
-                 "kernel_initializer": kerasInitializer(l.kernelInitializer), "bias_initializer": kerasInitializer(l.biasInitializer)]
-            }),
+    // The layer types described by a `LayerSpec` (arguments, defaults and Keras-only keys there).
+    var entries: [KerasLayerEntry] = LayerSpec.all.map(KerasLayerEntry.init) + [
         KerasLayerEntry("Conv2D",
             arguments: [("filters", nil), ("kernel_size", nil), ("strides", [1, 1]), ("padding", "valid"),
                         ("dilation_rate", [1, 1]), ("groups", 1), ("activation", "linear"), ("use_bias", true),

@@ -1,0 +1,8 @@
+import PlexusTensor
+extension LayerSpec {
+    /// Every layer type described by a spec, in the order the language reference lists their
+    /// builtins: the one list the builtins and Keras's class table are made from.
+    public static let all: [LayerSpec] = [
+        Dense.spec,
+    ]
+}
