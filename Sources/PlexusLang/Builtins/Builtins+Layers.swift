@@ -71,65 +71,7 @@ extension BuiltinRegistry {
 
         registerLayer(Dense.spec)
 
-        registerLayer("conv2d", typeName: "Conv2D", positional: [Param("filters", .integer), Param("kernel_size", .size2D)],
-                      keywords: [stridesParam, paddingParam, dilationParam, Param("groups", .integer, default: .number(1)),
-                                 activationParam, useBiasParam, initializerParam("kernel_initializer", "glorot_uniform"),
-                                 initializerParam("bias_initializer", "zeros")],
-                      help: "A 2-D convolution over (batch, height, width, channels) inputs (Keras Conv2D). Sizes take one integer or two: kernel_size 3 or (3, 5). Weights: kernel (kh, kw, channels / groups, filters) and bias (filters,).",
-                      example: "h = x |> conv2d(32, 3, padding: \"same\", activation: relu)    # (None, 28, 28, 32)") { args, name in
-            try Conv2D(filters: args.int("filters"), kernelSize: args.size2D("kernel_size"), strides: args.size2D("strides"),
-                       padding: args.padding("padding"), dilationRate: args.size2D("dilation_rate"), groups: args.int("groups"),
-                       activation: args.activation("activation"), useBias: args.bool("use_bias"),
-                       kernelInitializer: args.initializer("kernel_initializer"),
-                       biasInitializer: args.initializer("bias_initializer"), name: name)
-        }
-
-        registerLayer("depthwise_conv2d", typeName: "DepthwiseConv2D", positional: [Param("kernel_size", .size2D)],
-                      keywords: [stridesParam, paddingParam, Param("depth_multiplier", .integer, default: .number(1)),
-                                 dilationParam, activationParam, useBiasParam,
-                                 initializerParam("depthwise_initializer", "glorot_uniform"),
-                                 initializerParam("bias_initializer", "zeros")],
-                      help: "A depthwise 2-D convolution (Keras DepthwiseConv2D): each input channel convolved with its own depth_multiplier filters. Weights: depthwise_kernel (kh, kw, channels, depth_multiplier) and bias.",
-                      example: "h = x |> depthwise_conv2d(3, padding: \"same\")") { args, name in
-            try DepthwiseConv2D(kernelSize: args.size2D("kernel_size"), strides: args.size2D("strides"),
-                                padding: args.padding("padding"), depthMultiplier: args.int("depth_multiplier"),
-                                dilationRate: args.size2D("dilation_rate"), activation: args.activation("activation"),
-                                useBias: args.bool("use_bias"), depthwiseInitializer: args.initializer("depthwise_initializer"),
-                                biasInitializer: args.initializer("bias_initializer"), name: name)
-        }
-
-        registerLayer("separable_conv2d", typeName: "SeparableConv2D",
-                      positional: [Param("filters", .integer), Param("kernel_size", .size2D)],
-                      keywords: [stridesParam, paddingParam, dilationParam, Param("depth_multiplier", .integer, default: .number(1)),
-                                 activationParam, useBiasParam, initializerParam("depthwise_initializer", "glorot_uniform"),
-                                 initializerParam("pointwise_initializer", "glorot_uniform"),
-                                 initializerParam("bias_initializer", "zeros")],
-                      help: "A depthwise convolution followed by a 1x1 pointwise one (Keras SeparableConv2D): far fewer weights than conv2d for the same output.",
-                      example: "h = x |> separable_conv2d(64, 3, padding: \"same\", activation: relu)") { args, name in
-            try SeparableConv2D(filters: args.int("filters"), kernelSize: args.size2D("kernel_size"),
-                                strides: args.size2D("strides"), padding: args.padding("padding"),
-                                dilationRate: args.size2D("dilation_rate"), depthMultiplier: args.int("depth_multiplier"),
-                                activation: args.activation("activation"), useBias: args.bool("use_bias"),
-                                depthwiseInitializer: args.initializer("depthwise_initializer"),
-                                pointwiseInitializer: args.initializer("pointwise_initializer"),
-                                biasInitializer: args.initializer("bias_initializer"), name: name)
-        }
-
-        registerLayer("conv2d_transpose", typeName: "Conv2DTranspose",
-                      positional: [Param("filters", .integer), Param("kernel_size", .size2D)],
-                      keywords: [stridesParam, paddingParam, Param("output_padding", .optional(.size2D), default: .nothing),
-                                 dilationParam, activationParam, useBiasParam,
-                                 initializerParam("kernel_initializer", "glorot_uniform"),
-                                 initializerParam("bias_initializer", "zeros")],
-                      help: "A transposed convolution (Keras Conv2DTranspose), which upsamples by its strides: (None, 7, 7, c) with strides 2 and padding \"same\" gives (None, 14, 14, filters). Weights: kernel (kh, kw, filters, channels) and bias.",
-                      example: "up = h |> conv2d_transpose(32, 3, strides: 2, padding: \"same\")") { args, name in
-            try Conv2DTranspose(filters: args.int("filters"), kernelSize: args.size2D("kernel_size"),
-                                strides: args.size2D("strides"), padding: args.padding("padding"),
-                                outputPadding: args.optionalSize2D("output_padding"),
-                                dilationRate: args.size2D("dilation_rate"), activation: args.activation("activation"),
-                                useBias: args.bool("use_bias"), kernelInitializer: args.initializer("kernel_initializer"),
-                                biasInitializer: args.initializer("bias_initializer"), name: name)
-        }
+        for spec in [Conv2D.spec, DepthwiseConv2D.spec, SeparableConv2D.spec, Conv2DTranspose.spec] { registerLayer(spec) }
 
         let poolKeywords = [Param("strides", .optional(.size2D), default: .nothing), paddingParam]
         registerLayer("maxpool", aliases: ["max_pooling2d"], typeName: "MaxPooling2D",

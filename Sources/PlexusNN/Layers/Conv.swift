@@ -17,7 +17,9 @@ public final class Conv: Layer, ActivationFusing {
     public init(strides: Size2D = 1, padding: Padding = .valid, dilationRate: Size2D = 1,
                 activation: ActivationFunction = .linear, useBias: Bool = true,
                 biasInitializer: Initializer = .zeros, name: String? = nil) throws {
-        try validateConvolution("Conv", kernelSize: 1, strides: strides, dilationRate: dilationRate, padding: padding)
+        try strides.validate("strides", of: "Conv")
+        try dilationRate.validate("dilation_rate", of: "Conv")
+        try validateConvolution("Conv", strides: strides, dilationRate: dilationRate, padding: padding)
         self.strides = strides
         self.padding = padding
         self.dilationRate = dilationRate

@@ -24,17 +24,26 @@ extension Layer {
     }
 }
 
-/// Checks the arguments every 2-D convolution shares, as Keras does at construction.
-func validateConvolution(_ typeName: String, kernelSize: Size2D, strides: Size2D, dilationRate: Size2D, padding: Padding) throws {
-    try kernelSize.validate("kernel_size", of: typeName)
-    try strides.validate("strides", of: typeName)
-    try dilationRate.validate("dilation_rate", of: typeName)
+/// Checks what the arguments of a 2-D convolution must satisfy together (each argument's own range
+/// is in its spec), as Keras does at construction.
+func validateConvolution(_ typeName: String, strides: Size2D, dilationRate: Size2D, padding: Padding) throws {
     if case let .explicit(t, b, l, r) = padding, min(t, b, l, r) < 0 || max(t, b, l, r) > maximumDimension {
-        throw Layer.argumentError(typeName, "padding must be between 0 and \(formatCount(maximumDimension)), got \(padding)")
+        throw Layer.argumentError(typeName, argument: "padding", "padding must be between 0 and \(formatCount(maximumDimension)), got \(padding)")
     }
     if (strides.height > 1 || strides.width > 1) && (dilationRate.height > 1 || dilationRate.width > 1) {
-        throw Layer.argumentError(typeName, "strides > 1 not supported in conjunction with dilation_rate > 1, got strides \(strides) and dilation_rate \(dilationRate)")
+        throw Layer.argumentError(typeName, argument: "strides", "strides > 1 not supported in conjunction with dilation_rate > 1, got strides \(strides) and dilation_rate \(dilationRate)")
     }
+}
+
+extension ArgumentSpec {
+    /// `filters`: the number of output channels.
+    static let filters = ArgumentSpec("filters", .integer, positional: true, check: .positive, doc: "the number of output channels")
+    /// `kernel_size`: the window's height and width.
+    static let kernelSize = ArgumentSpec("kernel_size", .size2D, positional: true, check: .positive,
+                                         doc: "the kernel's height and width: one integer or two")
+    /// `depth_multiplier`: output channels per input channel of a depthwise convolution.
+    static let depthMultiplier = ArgumentSpec("depth_multiplier", .integer, default: .int(1), check: .positive,
+                                              doc: "the filters each input channel gets")
 }
 
 let imageInput = "(batch, h, w, channels)"
@@ -45,6 +54,17 @@ let imageInput = "(batch, h, w, channels)"
 ///
 /// Weights: `kernel (kh, kw, channels / groups, filters)`, `bias (filters,)`.
 public final class Conv2D: Layer, ActivationFusing {
+    public static let spec = LayerSpec(
+        "Conv2D", builtin: "conv2d",
+        arguments: [.filters, .kernelSize, .strides, .padding, channelsLastArgument, .dilationRate,
+                    ArgumentSpec("groups", .integer, default: .int(1), check: .positive,
+                                 doc: "channel groups convolved separately; filters and input channels must divide by it"),
+                    .activation, .useBias, .initializer("kernel_initializer", .glorotUniform, of: "kernel"),
+                    .initializer("bias_initializer", .zeros, of: "bias")] + unregularizedArguments(["kernel", "bias"]),
+        help: "A 2-D convolution over (batch, height, width, channels) inputs (Keras Conv2D). Sizes take one integer or two: kernel_size 3 or (3, 5). Weights: kernel (kh, kw, channels / groups, filters) and bias (filters,).",
+        example: "h = x |> conv2d(32, 3, padding: \"same\", activation: relu)    # (None, 28, 28, 32)",
+        make: { try Conv2D(arguments: $0, name: $1) })
+
     public let filters: Int
     public let kernelSize: Size2D
     public let strides: Size2D
@@ -56,36 +76,38 @@ public final class Conv2D: Layer, ActivationFusing {
     public let kernelInitializer: Initializer
     public let biasInitializer: Initializer
 
-    /// - Throws: `NetworkError` for a non-positive size, strides > 1 with dilation > 1, or
-    ///   `filters` not divisible by `groups`.
-    public init(filters: Int, kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid,
-                dilationRate: Size2D = 1, groups: Int = 1, activation: ActivationFunction = .linear,
-                useBias: Bool = true, kernelInitializer: Initializer = .glorotUniform,
-                biasInitializer: Initializer = .zeros, name: String? = nil) throws {
-        try checkSize(filters, "filters", of: "Conv2D")
-        try checkSize(groups, "groups", of: "Conv2D")
+    /// - Throws: `NetworkError` for strides > 1 with dilation > 1, or `filters` not divisible by
+    ///   `groups` (each argument's own range is checked by the spec).
+    public init(arguments: LayerArguments, name: String?) throws {
+        filters = try arguments.int("filters")
+        kernelSize = try arguments.size2D("kernel_size")
+        strides = try arguments.size2D("strides")
+        padding = try arguments.padding("padding")
+        dilationRate = try arguments.size2D("dilation_rate")
+        groups = try arguments.int("groups")
+        activation = try arguments.activation("activation")
+        useBias = try arguments.bool("use_bias")
+        kernelInitializer = try arguments.initializer("kernel_initializer")
+        biasInitializer = try arguments.initializer("bias_initializer")
         guard filters % groups == 0 else {
-            throw Layer.argumentError("Conv2D", "filters (\(filters)) must be divisible by groups (\(groups))")
+            throw Layer.argumentError("Conv2D", argument: "filters", "filters (\(filters)) must be divisible by groups (\(groups))")
         }
-        try validateConvolution("Conv2D", kernelSize: kernelSize, strides: strides, dilationRate: dilationRate, padding: padding)
-        self.filters = filters
-        self.kernelSize = kernelSize
-        self.strides = strides
-        self.padding = padding
-        self.dilationRate = dilationRate
-        self.groups = groups
-        self.activation = activation
-        self.useBias = useBias
-        self.kernelInitializer = kernelInitializer
-        self.biasInitializer = biasInitializer
-        try super.init(typeName: "Conv2D", name: name)
+        try validateConvolution("Conv2D", strides: strides, dilationRate: dilationRate, padding: padding)
+        try super.init(typeName: Conv2D.spec.className, name: name, arguments: arguments)
     }
 
-    override public var config: [(key: String, value: String)] {
-        [("filters", cfg(filters)), ("kernel_size", kernelSize.description), ("strides", strides.description),
-         ("padding", cfg(padding)), ("dilation_rate", dilationRate.description), ("groups", cfg(groups)),
-         ("activation", activation.description), ("use_bias", cfg(useBias)),
-         ("kernel_initializer", cfg(kernelInitializer)), ("bias_initializer", cfg(biasInitializer))]
+    /// - Throws: `NetworkError` for a non-positive size, strides > 1 with dilation > 1, or
+    ///   `filters` not divisible by `groups`.
+    public convenience init(filters: Int, kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid,
+                            dilationRate: Size2D = 1, groups: Int = 1, activation: ActivationFunction = .linear,
+                            useBias: Bool = true, kernelInitializer: Initializer = .glorotUniform,
+                            biasInitializer: Initializer = .zeros, name: String? = nil) throws {
+        try self.init(arguments: Conv2D.spec.arguments([
+            "filters": .int(filters), "kernel_size": .size2D(kernelSize), "strides": .size2D(strides), "padding": .padding(padding),
+            "dilation_rate": .size2D(dilationRate), "groups": .int(groups), "activation": .activation(activation),
+            "use_bias": .bool(useBias), "kernel_initializer": .initializer(kernelInitializer),
+            "bias_initializer": .initializer(biasInitializer),
+        ]), name: name)
     }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
@@ -116,12 +138,6 @@ public final class Conv2D: Layer, ActivationFusing {
                                activation: activation, strides: strides.pair, padding: padding,
                                dilation: dilationRate.pair, groups: groups)
     }
-
-    override public func makeUnbuiltCopy(name: String) throws -> Layer {
-        try Conv2D(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding, dilationRate: dilationRate,
-                   groups: groups, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
-                   biasInitializer: biasInitializer, name: name)
-    }
 }
 
 /// Keras `DepthwiseConv2D(kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
@@ -130,6 +146,15 @@ public final class Conv2D: Layer, ActivationFusing {
 ///
 /// Weights: `depthwise_kernel (kh, kw, channels, depth_multiplier)`, `bias (channels * depth_multiplier,)`.
 public final class DepthwiseConv2D: Layer, ActivationFusing {
+    public static let spec = LayerSpec(
+        "DepthwiseConv2D", builtin: "depthwise_conv2d",
+        arguments: [.kernelSize, .strides, .padding, .depthMultiplier, channelsLastArgument, .dilationRate, .activation, .useBias,
+                    .initializer("depthwise_initializer", .glorotUniform, of: "depthwise_kernel"),
+                    .initializer("bias_initializer", .zeros, of: "bias")] + unregularizedArguments(["depthwise", "bias"]),
+        help: "A depthwise 2-D convolution (Keras DepthwiseConv2D): each input channel convolved with its own depth_multiplier filters. Weights: depthwise_kernel (kh, kw, channels, depth_multiplier) and bias.",
+        example: "h = x |> depthwise_conv2d(3, padding: \"same\")",
+        make: { try DepthwiseConv2D(arguments: $0, name: $1) })
+
     public let kernelSize: Size2D
     public let strides: Size2D
     public let padding: Padding
@@ -140,29 +165,30 @@ public final class DepthwiseConv2D: Layer, ActivationFusing {
     public let depthwiseInitializer: Initializer
     public let biasInitializer: Initializer
 
-    public init(kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid, depthMultiplier: Int = 1,
-                dilationRate: Size2D = 1, activation: ActivationFunction = .linear, useBias: Bool = true,
-                depthwiseInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-                name: String? = nil) throws {
-        try checkSize(depthMultiplier, "depth_multiplier", of: "DepthwiseConv2D")
-        try validateConvolution("DepthwiseConv2D", kernelSize: kernelSize, strides: strides, dilationRate: dilationRate, padding: padding)
-        self.kernelSize = kernelSize
-        self.strides = strides
-        self.padding = padding
-        self.depthMultiplier = depthMultiplier
-        self.dilationRate = dilationRate
-        self.activation = activation
-        self.useBias = useBias
-        self.depthwiseInitializer = depthwiseInitializer
-        self.biasInitializer = biasInitializer
-        try super.init(typeName: "DepthwiseConv2D", name: name)
+    public init(arguments: LayerArguments, name: String?) throws {
+        kernelSize = try arguments.size2D("kernel_size")
+        strides = try arguments.size2D("strides")
+        padding = try arguments.padding("padding")
+        depthMultiplier = try arguments.int("depth_multiplier")
+        dilationRate = try arguments.size2D("dilation_rate")
+        activation = try arguments.activation("activation")
+        useBias = try arguments.bool("use_bias")
+        depthwiseInitializer = try arguments.initializer("depthwise_initializer")
+        biasInitializer = try arguments.initializer("bias_initializer")
+        try validateConvolution("DepthwiseConv2D", strides: strides, dilationRate: dilationRate, padding: padding)
+        try super.init(typeName: DepthwiseConv2D.spec.className, name: name, arguments: arguments)
     }
 
-    override public var config: [(key: String, value: String)] {
-        [("kernel_size", kernelSize.description), ("strides", strides.description), ("padding", cfg(padding)),
-         ("depth_multiplier", cfg(depthMultiplier)), ("dilation_rate", dilationRate.description),
-         ("activation", activation.description), ("use_bias", cfg(useBias)),
-         ("depthwise_initializer", cfg(depthwiseInitializer)), ("bias_initializer", cfg(biasInitializer))]
+    public convenience init(kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid, depthMultiplier: Int = 1,
+                            dilationRate: Size2D = 1, activation: ActivationFunction = .linear, useBias: Bool = true,
+                            depthwiseInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+                            name: String? = nil) throws {
+        try self.init(arguments: DepthwiseConv2D.spec.arguments([
+            "kernel_size": .size2D(kernelSize), "strides": .size2D(strides), "padding": .padding(padding),
+            "depth_multiplier": .int(depthMultiplier), "dilation_rate": .size2D(dilationRate), "activation": .activation(activation),
+            "use_bias": .bool(useBias), "depthwise_initializer": .initializer(depthwiseInitializer),
+            "bias_initializer": .initializer(biasInitializer),
+        ]), name: name)
     }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
@@ -192,12 +218,6 @@ public final class DepthwiseConv2D: Layer, ActivationFusing {
         return try depthwise(inputs[0], kernel: variable("depthwise_kernel", context), bias: optionalVariable("bias", context),
                              activation: activation, strides: strides, padding: padding, dilation: dilationRate)
     }
-
-    override public func makeUnbuiltCopy(name: String) throws -> Layer {
-        try DepthwiseConv2D(kernelSize: kernelSize, strides: strides, padding: padding, depthMultiplier: depthMultiplier,
-                            dilationRate: dilationRate, activation: activation, useBias: useBias,
-                            depthwiseInitializer: depthwiseInitializer, biasInitializer: biasInitializer, name: name)
-    }
 }
 
 /// Keras `SeparableConv2D(filters, kernel_size, strides=(1, 1), padding="valid",
@@ -207,6 +227,17 @@ public final class DepthwiseConv2D: Layer, ActivationFusing {
 /// Weights: `depthwise_kernel (kh, kw, channels, depth_multiplier)`,
 /// `pointwise_kernel (1, 1, channels * depth_multiplier, filters)`, `bias (filters,)`.
 public final class SeparableConv2D: Layer, ActivationFusing {
+    public static let spec = LayerSpec(
+        "SeparableConv2D", builtin: "separable_conv2d",
+        arguments: [.filters, .kernelSize, .strides, .padding, channelsLastArgument, .dilationRate, .depthMultiplier,
+                    .activation, .useBias,
+                    .initializer("depthwise_initializer", .glorotUniform, of: "depthwise_kernel"),
+                    .initializer("pointwise_initializer", .glorotUniform, of: "pointwise_kernel"),
+                    .initializer("bias_initializer", .zeros, of: "bias")] + unregularizedArguments(["depthwise", "pointwise", "bias"]),
+        help: "A depthwise convolution followed by a 1x1 pointwise one (Keras SeparableConv2D): far fewer weights than conv2d for the same output.",
+        example: "h = x |> separable_conv2d(64, 3, padding: \"same\", activation: relu)",
+        make: { try SeparableConv2D(arguments: $0, name: $1) })
+
     public let filters: Int
     public let kernelSize: Size2D
     public let strides: Size2D
@@ -219,34 +250,33 @@ public final class SeparableConv2D: Layer, ActivationFusing {
     public let pointwiseInitializer: Initializer
     public let biasInitializer: Initializer
 
-    public init(filters: Int, kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid,
-                dilationRate: Size2D = 1, depthMultiplier: Int = 1, activation: ActivationFunction = .linear,
-                useBias: Bool = true, depthwiseInitializer: Initializer = .glorotUniform,
-                pointwiseInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-                name: String? = nil) throws {
-        try checkSize(filters, "filters", of: "SeparableConv2D")
-        try checkSize(depthMultiplier, "depth_multiplier", of: "SeparableConv2D")
-        try validateConvolution("SeparableConv2D", kernelSize: kernelSize, strides: strides, dilationRate: dilationRate, padding: padding)
-        self.filters = filters
-        self.kernelSize = kernelSize
-        self.strides = strides
-        self.padding = padding
-        self.dilationRate = dilationRate
-        self.depthMultiplier = depthMultiplier
-        self.activation = activation
-        self.useBias = useBias
-        self.depthwiseInitializer = depthwiseInitializer
-        self.pointwiseInitializer = pointwiseInitializer
-        self.biasInitializer = biasInitializer
-        try super.init(typeName: "SeparableConv2D", name: name)
+    public init(arguments: LayerArguments, name: String?) throws {
+        filters = try arguments.int("filters")
+        kernelSize = try arguments.size2D("kernel_size")
+        strides = try arguments.size2D("strides")
+        padding = try arguments.padding("padding")
+        dilationRate = try arguments.size2D("dilation_rate")
+        depthMultiplier = try arguments.int("depth_multiplier")
+        activation = try arguments.activation("activation")
+        useBias = try arguments.bool("use_bias")
+        depthwiseInitializer = try arguments.initializer("depthwise_initializer")
+        pointwiseInitializer = try arguments.initializer("pointwise_initializer")
+        biasInitializer = try arguments.initializer("bias_initializer")
+        try validateConvolution("SeparableConv2D", strides: strides, dilationRate: dilationRate, padding: padding)
+        try super.init(typeName: SeparableConv2D.spec.className, name: name, arguments: arguments)
     }
 
-    override public var config: [(key: String, value: String)] {
-        [("filters", cfg(filters)), ("kernel_size", kernelSize.description), ("strides", strides.description),
-         ("padding", cfg(padding)), ("dilation_rate", dilationRate.description), ("depth_multiplier", cfg(depthMultiplier)),
-         ("activation", activation.description), ("use_bias", cfg(useBias)),
-         ("depthwise_initializer", cfg(depthwiseInitializer)), ("pointwise_initializer", cfg(pointwiseInitializer)),
-         ("bias_initializer", cfg(biasInitializer))]
+    public convenience init(filters: Int, kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid,
+                            dilationRate: Size2D = 1, depthMultiplier: Int = 1, activation: ActivationFunction = .linear,
+                            useBias: Bool = true, depthwiseInitializer: Initializer = .glorotUniform,
+                            pointwiseInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+                            name: String? = nil) throws {
+        try self.init(arguments: SeparableConv2D.spec.arguments([
+            "filters": .int(filters), "kernel_size": .size2D(kernelSize), "strides": .size2D(strides), "padding": .padding(padding),
+            "dilation_rate": .size2D(dilationRate), "depth_multiplier": .int(depthMultiplier), "activation": .activation(activation),
+            "use_bias": .bool(useBias), "depthwise_initializer": .initializer(depthwiseInitializer),
+            "pointwise_initializer": .initializer(pointwiseInitializer), "bias_initializer": .initializer(biasInitializer),
+        ]), name: name)
     }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
@@ -277,13 +307,6 @@ public final class SeparableConv2D: Layer, ActivationFusing {
         return try fusedConv2d(d, kernel: variable("pointwise_kernel", context), bias: optionalVariable("bias", context),
                                activation: activation)
     }
-
-    override public func makeUnbuiltCopy(name: String) throws -> Layer {
-        try SeparableConv2D(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
-                            dilationRate: dilationRate, depthMultiplier: depthMultiplier, activation: activation,
-                            useBias: useBias, depthwiseInitializer: depthwiseInitializer,
-                            pointwiseInitializer: pointwiseInitializer, biasInitializer: biasInitializer, name: name)
-    }
 }
 
 /// Keras `Conv2DTranspose(filters, kernel_size, strides=(1, 1), padding="valid",
@@ -295,6 +318,18 @@ public final class SeparableConv2D: Layer, ActivationFusing {
 /// `output_padding`, `n * s + max(k - s, 0)` for "valid" and `n * s` for "same"; with it,
 /// `(n - 1) * s + k - 2 * pad + output_padding` where `pad` is `k / 2` for "same", 0 for "valid".
 public final class Conv2DTranspose: Layer, ActivationFusing {
+    public static let spec = LayerSpec(
+        "Conv2DTranspose", builtin: "conv2d_transpose",
+        arguments: [.filters, .kernelSize, .strides, .padding,
+                    ArgumentSpec("output_padding", .size2D, optional: true, check: .nonNegative,
+                                 doc: "extra rows and columns on one side of the output, each below its stride (none: Keras's sizes)"),
+                    channelsLastArgument, .dilationRate, .activation, .useBias,
+                    .initializer("kernel_initializer", .glorotUniform, of: "kernel"),
+                    .initializer("bias_initializer", .zeros, of: "bias")] + unregularizedArguments(["kernel", "bias"]),
+        help: "A transposed convolution (Keras Conv2DTranspose), which upsamples by its strides: (None, 7, 7, c) with strides 2 and padding \"same\" gives (None, 14, 14, filters). Weights: kernel (kh, kw, filters, channels) and bias.",
+        example: "up = h |> conv2d_transpose(32, 3, strides: 2, padding: \"same\")",
+        make: { try Conv2DTranspose(arguments: $0, name: $1) })
+
     public let filters: Int
     public let kernelSize: Size2D
     public let strides: Size2D
@@ -306,39 +341,39 @@ public final class Conv2DTranspose: Layer, ActivationFusing {
     public let kernelInitializer: Initializer
     public let biasInitializer: Initializer
 
-    public init(filters: Int, kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid,
-                outputPadding: Size2D? = nil, dilationRate: Size2D = 1, activation: ActivationFunction = .linear,
-                useBias: Bool = true, kernelInitializer: Initializer = .glorotUniform,
-                biasInitializer: Initializer = .zeros, name: String? = nil) throws {
-        try checkSize(filters, "filters", of: "Conv2DTranspose")
-        try validateConvolution("Conv2DTranspose", kernelSize: kernelSize, strides: strides, dilationRate: dilationRate, padding: padding)
+    public init(arguments: LayerArguments, name: String?) throws {
+        filters = try arguments.int("filters")
+        kernelSize = try arguments.size2D("kernel_size")
+        strides = try arguments.size2D("strides")
+        padding = try arguments.padding("padding")
+        outputPadding = try arguments.optionalSize2D("output_padding")
+        dilationRate = try arguments.size2D("dilation_rate")
+        activation = try arguments.activation("activation")
+        useBias = try arguments.bool("use_bias")
+        kernelInitializer = try arguments.initializer("kernel_initializer")
+        biasInitializer = try arguments.initializer("bias_initializer")
+        try validateConvolution("Conv2DTranspose", strides: strides, dilationRate: dilationRate, padding: padding)
         if case .explicit = padding {
-            throw Layer.argumentError("Conv2DTranspose", "padding must be \"valid\" or \"same\", got \(padding)")
+            throw Layer.argumentError("Conv2DTranspose", argument: "padding", "padding must be \"valid\" or \"same\", got \(padding)")
         }
         if let op = outputPadding {
-            try op.validate("output_padding", of: "Conv2DTranspose", minimum: 0)
             guard op.height < strides.height, op.width < strides.width else {
-                throw Layer.argumentError("Conv2DTranspose", "output_padding \(op) must be smaller than strides \(strides)")
+                throw Layer.argumentError("Conv2DTranspose", argument: "output_padding", "output_padding \(op) must be smaller than strides \(strides)")
             }
         }
-        self.filters = filters
-        self.kernelSize = kernelSize
-        self.strides = strides
-        self.padding = padding
-        self.outputPadding = outputPadding
-        self.dilationRate = dilationRate
-        self.activation = activation
-        self.useBias = useBias
-        self.kernelInitializer = kernelInitializer
-        self.biasInitializer = biasInitializer
-        try super.init(typeName: "Conv2DTranspose", name: name)
+        try super.init(typeName: Conv2DTranspose.spec.className, name: name, arguments: arguments)
     }
 
-    override public var config: [(key: String, value: String)] {
-        [("filters", cfg(filters)), ("kernel_size", kernelSize.description), ("strides", strides.description),
-         ("padding", cfg(padding)), ("output_padding", outputPadding?.description ?? "none"),
-         ("dilation_rate", dilationRate.description), ("activation", activation.description), ("use_bias", cfg(useBias)),
-         ("kernel_initializer", cfg(kernelInitializer)), ("bias_initializer", cfg(biasInitializer))]
+    public convenience init(filters: Int, kernelSize: Size2D, strides: Size2D = 1, padding: Padding = .valid,
+                            outputPadding: Size2D? = nil, dilationRate: Size2D = 1, activation: ActivationFunction = .linear,
+                            useBias: Bool = true, kernelInitializer: Initializer = .glorotUniform,
+                            biasInitializer: Initializer = .zeros, name: String? = nil) throws {
+        try self.init(arguments: Conv2DTranspose.spec.arguments([
+            "filters": .int(filters), "kernel_size": .size2D(kernelSize), "strides": .size2D(strides), "padding": .padding(padding),
+            "output_padding": outputPadding.map { .size2D($0) } ?? .none, "dilation_rate": .size2D(dilationRate),
+            "activation": .activation(activation), "use_bias": .bool(useBias),
+            "kernel_initializer": .initializer(kernelInitializer), "bias_initializer": .initializer(biasInitializer),
+        ]), name: name)
     }
 
     /// Keras's `deconv_output_length` along one axis.
@@ -415,12 +450,6 @@ public final class Conv2DTranspose: Layer, ActivationFusing {
         if case .same = padding { before = Swift.max(total, 0) / 2 }
         let after = total - before
         return after >= 0 ? (before, after, 0) : (before, 0, -after)
-    }
-
-    override public func makeUnbuiltCopy(name: String) throws -> Layer {
-        try Conv2DTranspose(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
-                            outputPadding: outputPadding, dilationRate: dilationRate, activation: activation,
-                            useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer, name: name)
     }
 }
 

@@ -4,5 +4,6 @@ extension LayerSpec {
     /// builtins: the one list the builtins and Keras's class table are made from.
     public static let all: [LayerSpec] = [
         Dense.spec,
+        Conv2D.spec, DepthwiseConv2D.spec, SeparableConv2D.spec, Conv2DTranspose.spec,
     ]
 }
