@@ -73,32 +73,7 @@ extension BuiltinRegistry {
 
         for spec in [Conv2D.spec, DepthwiseConv2D.spec, SeparableConv2D.spec, Conv2DTranspose.spec] { registerLayer(spec) }
 
-        let poolKeywords = [Param("strides", .optional(.size2D), default: .nothing), paddingParam]
-        registerLayer("maxpool", aliases: ["max_pooling2d"], typeName: "MaxPooling2D",
-                      positional: [Param("pool_size", .size2D, default: .number(2))], keywords: poolKeywords,
-                      help: "Max pooling over height and width (Keras MaxPooling2D). The strides default to the pool size, so maxpool(3) takes non-overlapping 3x3 windows.",
-                      example: "h = h |> maxpool(3)    # (None, 27, 27, 24) -> (None, 9, 9, 24)") { args, name in
-            try MaxPooling2D(poolSize: args.size2D("pool_size"), strides: args.optionalSize2D("strides"),
-                             padding: args.padding("padding"), name: name)
-        }
-        registerLayer("avgpool", aliases: ["average_pooling2d"], typeName: "AveragePooling2D",
-                      positional: [Param("pool_size", .size2D, default: .number(2))], keywords: poolKeywords,
-                      help: "Average pooling over height and width (Keras AveragePooling2D); the strides default to the pool size.",
-                      example: "h = h |> avgpool(2)    # halves height and width") { args, name in
-            try AveragePooling2D(poolSize: args.size2D("pool_size"), strides: args.optionalSize2D("strides"),
-                                 padding: args.padding("padding"), name: name)
-        }
-        let keepdims = Param("keepdims", .bool, default: .bool(false))
-        registerLayer("global_avg_pool", aliases: ["gap", "global_average_pooling2d"], typeName: "GlobalAveragePooling2D", keywords: [keepdims],
-                      help: "The mean over height and width of each channel (Keras GlobalAveragePooling2D): (None, h, w, c) to (None, c), or (None, 1, 1, c) with keepdims.",
-                      example: "v = h |> gap()    # (None, 7, 7, 512) -> (None, 512)") { args, name in
-            try GlobalAveragePooling2D(keepdims: args.bool("keepdims"), name: name)
-        }
-        registerLayer("global_max_pool", aliases: ["global_max_pooling2d"], typeName: "GlobalMaxPooling2D", keywords: [keepdims],
-                      help: "The maximum over height and width of each channel (Keras GlobalMaxPooling2D): (None, h, w, c) to (None, c).",
-                      example: "v = h |> global_max_pool()") { args, name in
-            try GlobalMaxPooling2D(keepdims: args.bool("keepdims"), name: name)
-        }
+        for spec in [MaxPooling2D.spec, AveragePooling2D.spec, GlobalAveragePooling2D.spec, GlobalMaxPooling2D.spec] { registerLayer(spec) }
 
         registerLayer("flatten", typeName: "Flatten",
                       help: "Flattens each sample to one axis (Keras Flatten): (None, 5, 5, 96) to (None, 2400).",

@@ -82,22 +82,6 @@ private func typed<L: Layer>(_ f: @escaping @Sendable (L) -> [String: JSONValue]
 let kerasLayerTable: [String: KerasLayerEntry] = {
     // The layer types described by a `LayerSpec` (arguments, defaults and Keras-only keys there).
     var entries: [KerasLayerEntry] = LayerSpec.all.map(KerasLayerEntry.init) + [
-        KerasLayerEntry("MaxPooling2D", arguments: [("pool_size", [2, 2]), ("strides", nil), ("padding", "valid")], fixed: channelsLast,
-            make: { c, name in
-                try MaxPooling2D(poolSize: c.size("pool_size", default: 2), strides: c.optionalSize("strides"), padding: c.padding(), name: name)
-            },
-            export: typed { (l: MaxPooling2D) in ["pool_size": pair(l.poolSize), "strides": pair(l.strides), "padding": padding(l.padding)] }),
-        KerasLayerEntry("AveragePooling2D", arguments: [("pool_size", [2, 2]), ("strides", nil), ("padding", "valid")], fixed: channelsLast,
-            make: { c, name in
-                try AveragePooling2D(poolSize: c.size("pool_size", default: 2), strides: c.optionalSize("strides"), padding: c.padding(), name: name)
-            },
-            export: typed { (l: AveragePooling2D) in ["pool_size": pair(l.poolSize), "strides": pair(l.strides), "padding": padding(l.padding)] }),
-        KerasLayerEntry("GlobalAveragePooling2D", arguments: [("keepdims", false)], fixed: channelsLast,
-            make: { c, name in try GlobalAveragePooling2D(keepdims: c.bool("keepdims", default: false), name: name) },
-            export: typed { (l: GlobalAveragePooling2D) in ["keepdims": .bool(l.keepdims)] }),
-        KerasLayerEntry("GlobalMaxPooling2D", arguments: [("keepdims", false)], fixed: channelsLast,
-            make: { c, name in try GlobalMaxPooling2D(keepdims: c.bool("keepdims", default: false), name: name) },
-            export: typed { (l: GlobalMaxPooling2D) in ["keepdims": .bool(l.keepdims)] }),
         KerasLayerEntry("Flatten", arguments: [], fixed: channelsLast,
             make: { _, name in try Flatten(name: name) }, export: typed { (_: Flatten) in [:] }),
         KerasLayerEntry("Reshape", arguments: [("target_shape", nil)],
