@@ -8,7 +8,7 @@ extension ArgumentSpec {
     var param: Param {
         let valueKind: ValueKind
         switch kind {
-        case .integer: valueKind = .integer
+        case .integer, .axis: valueKind = .integer
         case .number: valueKind = .number
         case .bool: valueKind = .bool
         case .size2D: valueKind = .size2D
@@ -57,7 +57,7 @@ extension Arguments {
     func argumentValue(_ a: ArgumentSpec) throws -> ArgumentValue {
         if a.optional, isNone(a.name) { return .none }
         switch a.kind {
-        case .integer: return .int(try int(a.name))
+        case .integer, .axis: return .int(try int(a.name))
         case .number: return .number(Double(try float(a.name)))
         case .bool: return .bool(try bool(a.name))
         case .size2D: return .size2D(try size2D(a.name))

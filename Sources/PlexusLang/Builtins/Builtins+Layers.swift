@@ -103,33 +103,7 @@ extension BuiltinRegistry {
             return try Dropout(rate: args.float("rate"), noiseShape: noiseShape, seed: args.optionalInt("seed"), name: name)
         }
 
-        registerLayer("batchnorm", aliases: ["batch_normalization"], typeName: "BatchNormalization",
-                      keywords: [Param("axis", .integer, default: .number(-1)), Param("momentum", .number, default: .number(0.99)),
-                                 Param("epsilon", .number, default: .number(0.001)), Param("center", .bool, default: .bool(true)),
-                                 Param("scale", .bool, default: .bool(true)), initializerParam("beta_initializer", "zeros"),
-                                 initializerParam("gamma_initializer", "ones"),
-                                 initializerParam("moving_mean_initializer", "zeros"),
-                                 initializerParam("moving_variance_initializer", "ones")],
-                      help: "Batch normalisation over the channel axis (Keras BatchNormalization). Weights: gamma and beta (trainable) and the moving mean and variance (statistics, never trainable).",
-                      example: "h = h |> conv2d(64, 3, use_bias: false) |> batchnorm() |> relu") { args, name in
-            try BatchNormalization(axis: args.int("axis"), momentum: args.float("momentum"), epsilon: args.float("epsilon"),
-                                   center: args.bool("center"), scale: args.bool("scale"),
-                                   betaInitializer: args.initializer("beta_initializer"),
-                                   gammaInitializer: args.initializer("gamma_initializer"),
-                                   movingMeanInitializer: args.initializer("moving_mean_initializer"),
-                                   movingVarianceInitializer: args.initializer("moving_variance_initializer"), name: name)
-        }
-
-        registerLayer("layernorm", aliases: ["layer_normalization"], typeName: "LayerNormalization",
-                      keywords: [Param("axis", .axes, default: .number(-1)), Param("epsilon", .number, default: .number(0.001)),
-                                 Param("center", .bool, default: .bool(true)), Param("scale", .bool, default: .bool(true)),
-                                 initializerParam("beta_initializer", "zeros"), initializerParam("gamma_initializer", "ones")],
-                      help: "Layer normalisation of each sample over `axis` (Keras LayerNormalization; one axis or a list). Weights: gamma and beta of the normalised axes' sizes.",
-                      example: "h = h |> layernorm()") { args, name in
-            try LayerNormalization(axis: args.axes("axis") ?? [-1], epsilon: args.float("epsilon"), center: args.bool("center"),
-                                   scale: args.bool("scale"), betaInitializer: args.initializer("beta_initializer"),
-                                   gammaInitializer: args.initializer("gamma_initializer"), name: name)
-        }
+        for spec in [BatchNormalization.spec, LayerNormalization.spec] { registerLayer(spec) }
 
         registerLayer("zero_padding2d", typeName: "ZeroPadding2D",
                       positional: [Param("padding", .oneOf([.integer, .list, .tuple]), default: .number(1))],

@@ -10,6 +10,24 @@ import PlexusTensor
 /// training use the moving statistics instead of the batch's. By default inference mode follows
 /// freezing, as in Keras 3; setting `inferenceMode` decides it explicitly.
 public final class BatchNormalization: Layer {
+    public static let spec = LayerSpec(
+        "BatchNormalization", builtin: "batchnorm", aliases: ["batch_normalization"],
+        arguments: [
+            ArgumentSpec("axis", .axis, default: .int(-1), doc: "the feature (channel) axis"),
+            ArgumentSpec("momentum", .number, default: .number(0.99), doc: "how much of the moving statistics each training step keeps"),
+            ArgumentSpec("epsilon", .number, default: .number(0.001), check: .positive, doc: "added to the variance before its square root"),
+            ArgumentSpec("center", .bool, default: .bool(true), doc: "whether beta is added"),
+            ArgumentSpec("scale", .bool, default: .bool(true), doc: "whether the result is multiplied by gamma"),
+            .initializer("beta_initializer", .zeros, of: "beta"), .initializer("gamma_initializer", .ones, of: "gamma"),
+            .initializer("moving_mean_initializer", .zeros, of: "moving_mean"),
+            .initializer("moving_variance_initializer", .ones, of: "moving_variance"),
+        ] + unregularizedArguments(["beta", "gamma"], activity: false)
+          + [.fixed("synchronized", .bool(false)), .fixed("renorm", .bool(false)), .fixed("renorm_clipping", .none),
+             .fixed("renorm_momentum", .number(0.99))],
+        help: "Batch normalisation over the channel axis (Keras BatchNormalization). Weights: gamma and beta (trainable) and the moving mean and variance (statistics, never trainable).",
+        example: "h = h |> conv2d(64, 3, use_bias: false) |> batchnorm() |> relu",
+        make: { try BatchNormalization(arguments: $0, name: $1) })
+
     public let axis: Int
     public let momentum: Float
     public let epsilon: Float
@@ -21,21 +39,29 @@ public final class BatchNormalization: Layer {
     public let movingVarianceInitializer: Initializer
     private var inferenceOverride: Bool?
 
-    public init(axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001, center: Bool = true, scale: Bool = true,
-                betaInitializer: Initializer = .zeros, gammaInitializer: Initializer = .ones,
-                movingMeanInitializer: Initializer = .zeros, movingVarianceInitializer: Initializer = .ones,
-                name: String? = nil) throws {
-        guard epsilon > 0 else { throw Layer.argumentError("BatchNormalization", "epsilon must be positive, got \(formatFloat(epsilon))") }
-        self.axis = axis
-        self.momentum = momentum
-        self.epsilon = epsilon
-        self.center = center
-        self.scale = scale
-        self.betaInitializer = betaInitializer
-        self.gammaInitializer = gammaInitializer
-        self.movingMeanInitializer = movingMeanInitializer
-        self.movingVarianceInitializer = movingVarianceInitializer
-        try super.init(typeName: "BatchNormalization", name: name)
+    public init(arguments: LayerArguments, name: String?) throws {
+        axis = try arguments.int("axis")
+        momentum = try arguments.float("momentum")
+        epsilon = try arguments.float("epsilon")
+        center = try arguments.bool("center")
+        scale = try arguments.bool("scale")
+        betaInitializer = try arguments.initializer("beta_initializer")
+        gammaInitializer = try arguments.initializer("gamma_initializer")
+        movingMeanInitializer = try arguments.initializer("moving_mean_initializer")
+        movingVarianceInitializer = try arguments.initializer("moving_variance_initializer")
+        try super.init(typeName: BatchNormalization.spec.className, name: name, arguments: arguments)
+    }
+
+    public convenience init(axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001, center: Bool = true, scale: Bool = true,
+                            betaInitializer: Initializer = .zeros, gammaInitializer: Initializer = .ones,
+                            movingMeanInitializer: Initializer = .zeros, movingVarianceInitializer: Initializer = .ones,
+                            name: String? = nil) throws {
+        try self.init(arguments: BatchNormalization.spec.arguments([
+            "axis": .int(axis), "momentum": .number(Double(momentum)), "epsilon": .number(Double(epsilon)), "center": .bool(center),
+            "scale": .bool(scale), "beta_initializer": .initializer(betaInitializer), "gamma_initializer": .initializer(gammaInitializer),
+            "moving_mean_initializer": .initializer(movingMeanInitializer),
+            "moving_variance_initializer": .initializer(movingVarianceInitializer),
+        ]), name: name)
     }
 
     /// Whether training uses the moving statistics (and leaves them unchanged) instead of the
@@ -48,9 +74,9 @@ public final class BatchNormalization: Layer {
     /// Returns inference mode to following freezing.
     public func resetInferenceMode() { inferenceOverride = nil }
 
+    /// The arguments without the initializers, and whether the layer is in inference mode.
     override public var config: [(key: String, value: String)] {
-        [("axis", cfg(axis)), ("momentum", cfg(momentum)), ("epsilon", cfg(epsilon)), ("center", cfg(center)),
-         ("scale", cfg(scale)), ("inference_mode", cfg(inferenceMode))]
+        super.config.filter { !$0.key.hasSuffix("_initializer") } + [("inference_mode", cfg(inferenceMode))]
     }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
@@ -74,10 +100,9 @@ public final class BatchNormalization: Layer {
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer {
-        let copy = try BatchNormalization(axis: axis, momentum: momentum, epsilon: epsilon, center: center, scale: scale,
-                                          betaInitializer: betaInitializer, gammaInitializer: gammaInitializer,
-                                          movingMeanInitializer: movingMeanInitializer,
-                                          movingVarianceInitializer: movingVarianceInitializer, name: name)
+        guard let copy = try super.makeUnbuiltCopy(name: name) as? BatchNormalization else {
+            throw NetworkError(self.name, "(BatchNormalization) cannot be cloned") // invariant: the spec makes a BatchNormalization
+        }
         copy.inferenceOverride = inferenceOverride
         return copy
     }
@@ -118,6 +143,20 @@ public final class BatchNormalization: Layer {
 ///
 /// Weights: `gamma` (if `scale`), `beta` (if `center`), of the input's sizes on `axis`.
 public final class LayerNormalization: Layer {
+    public static let spec = LayerSpec(
+        "LayerNormalization", builtin: "layernorm", aliases: ["layer_normalization"],
+        arguments: [
+            ArgumentSpec("axis", .axes, default: .ints([-1]), check: .custom { $0 == .ints([]) ? "must name at least one axis" : nil },
+                         doc: "the axes each sample is normalised over"),
+            ArgumentSpec("epsilon", .number, default: .number(0.001), check: .positive, doc: "added to the variance before its square root"),
+            ArgumentSpec("center", .bool, default: .bool(true), doc: "whether beta is added"),
+            ArgumentSpec("scale", .bool, default: .bool(true), doc: "whether the result is multiplied by gamma"),
+            .initializer("beta_initializer", .zeros, of: "beta"), .initializer("gamma_initializer", .ones, of: "gamma"),
+        ] + unregularizedArguments(["beta", "gamma"], activity: false) + [.fixed("rms_scaling", .bool(false))],
+        help: "Layer normalisation of each sample over `axis` (Keras LayerNormalization; one axis or a list). Weights: gamma and beta of the normalised axes' sizes.",
+        example: "h = h |> layernorm()",
+        make: { try LayerNormalization(arguments: $0, name: $1) })
+
     public let axis: [Int]
     public let epsilon: Float
     public let center: Bool
@@ -125,22 +164,27 @@ public final class LayerNormalization: Layer {
     public let betaInitializer: Initializer
     public let gammaInitializer: Initializer
 
-    public init(axis: [Int] = [-1], epsilon: Float = 0.001, center: Bool = true, scale: Bool = true,
-                betaInitializer: Initializer = .zeros, gammaInitializer: Initializer = .ones, name: String? = nil) throws {
-        guard !axis.isEmpty else { throw Layer.argumentError("LayerNormalization", "axis must name at least one axis") }
-        guard epsilon > 0 else { throw Layer.argumentError("LayerNormalization", "epsilon must be positive, got \(formatFloat(epsilon))") }
-        self.axis = axis
-        self.epsilon = epsilon
-        self.center = center
-        self.scale = scale
-        self.betaInitializer = betaInitializer
-        self.gammaInitializer = gammaInitializer
-        try super.init(typeName: "LayerNormalization", name: name)
+    public init(arguments: LayerArguments, name: String?) throws {
+        axis = try arguments.ints("axis")
+        epsilon = try arguments.float("epsilon")
+        center = try arguments.bool("center")
+        scale = try arguments.bool("scale")
+        betaInitializer = try arguments.initializer("beta_initializer")
+        gammaInitializer = try arguments.initializer("gamma_initializer")
+        try super.init(typeName: LayerNormalization.spec.className, name: name, arguments: arguments)
     }
 
+    public convenience init(axis: [Int] = [-1], epsilon: Float = 0.001, center: Bool = true, scale: Bool = true,
+                            betaInitializer: Initializer = .zeros, gammaInitializer: Initializer = .ones, name: String? = nil) throws {
+        try self.init(arguments: LayerNormalization.spec.arguments([
+            "axis": .ints(axis), "epsilon": .number(Double(epsilon)), "center": .bool(center), "scale": .bool(scale),
+            "beta_initializer": .initializer(betaInitializer), "gamma_initializer": .initializer(gammaInitializer),
+        ]), name: name)
+    }
+
+    /// The arguments without the initializers.
     override public var config: [(key: String, value: String)] {
-        [("axis", axis.count == 1 ? cfg(axis[0]) : "[" + axis.map(String.init).joined(separator: ", ") + "]"),
-         ("epsilon", cfg(epsilon)), ("center", cfg(center)), ("scale", cfg(scale))]
+        super.config.filter { !$0.key.hasSuffix("_initializer") }
     }
 
     private func axes(_ inputShapes: [[Int?]]) throws -> [Int] {
@@ -163,11 +207,6 @@ public final class LayerNormalization: Layer {
         if scale { specs.append(WeightSpec("gamma", shape, gammaInitializer)) }
         if center { specs.append(WeightSpec("beta", shape, betaInitializer)) }
         return specs
-    }
-
-    override public func makeUnbuiltCopy(name: String) throws -> Layer {
-        try LayerNormalization(axis: axis, epsilon: epsilon, center: center, scale: scale,
-                               betaInitializer: betaInitializer, gammaInitializer: gammaInitializer, name: name)
     }
 
     /// Normalises each sample over the axes: they are moved last (if they are not already) and

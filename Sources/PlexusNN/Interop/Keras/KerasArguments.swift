@@ -38,6 +38,10 @@ extension KerasConfig {
                 throw error("\(key) must be " + choices.map { "\"\($0)\"" }.joined(separator: " or ") + " in Plexus, got \"\(s)\"")
             }
             return .string(s)
+        case .axis:
+            let axes = try ints(key)
+            guard axes.count == 1 else { throw error("\(key) must be one axis in Plexus, got \(describe(values[key]))") }
+            return .int(axes[0])
         case .axes: return .ints(try ints(key))
         case .sides2D: return .sides(try sides(key))
         }

@@ -135,45 +135,6 @@ let kerasLayerTable: [String: KerasLayerEntry] = {
         KerasLayerEntry("Concatenate", arguments: [("axis", -1)],
             make: { c, name in try Concatenate(axis: c.int("axis", default: -1), name: name) },
             export: typed { (l: Concatenate) in ["axis": number(l.axis)] }),
-        KerasLayerEntry("BatchNormalization",
-            arguments: [("axis", -1), ("momentum", 0.99), ("epsilon", 0.001), ("center", true), ("scale", true),
-                        ("beta_initializer", "zeros"), ("gamma_initializer", "ones"),
-                        ("moving_mean_initializer", "zeros"), ("moving_variance_initializer", "ones")],
-            fixed: unregularized(["beta", "gamma"]).filter { $0.0 != "activity_regularizer" }
-                + [("synchronized", false), ("renorm", false), ("renorm_clipping", nil), ("renorm_momentum", 0.99)],
-            make: { c, name in
-                let axis = try c.ints("axis")
-                guard axis.count == 1 else { throw c.error("axis must be one axis in Plexus, got \(describe(c.values["axis"]))") }
-                return try BatchNormalization(axis: axis[0], momentum: c.float("momentum", default: 0.99), epsilon: c.float("epsilon", default: 0.001),
-                                              center: c.bool("center", default: true), scale: c.bool("scale", default: true),
-                                              betaInitializer: c.initializer("beta_initializer", default: .zeros),
-                                              gammaInitializer: c.initializer("gamma_initializer", default: .ones),
-                                              movingMeanInitializer: c.initializer("moving_mean_initializer", default: .zeros),
-                                              movingVarianceInitializer: c.initializer("moving_variance_initializer", default: .ones),
-                                              name: name)
-            },
-            export: typed { (l: BatchNormalization) in
-                ["axis": number(l.axis), "momentum": number(l.momentum), "epsilon": number(l.epsilon), "center": .bool(l.center),
-                 "scale": .bool(l.scale), "beta_initializer": kerasInitializer(l.betaInitializer),
-                 "gamma_initializer": kerasInitializer(l.gammaInitializer),
-                 "moving_mean_initializer": kerasInitializer(l.movingMeanInitializer),
-                 "moving_variance_initializer": kerasInitializer(l.movingVarianceInitializer)]
-            }),
-        KerasLayerEntry("LayerNormalization",
-            arguments: [("axis", -1), ("epsilon", 0.001), ("center", true), ("scale", true),
-                        ("beta_initializer", "zeros"), ("gamma_initializer", "ones")],
-            fixed: unregularized(["beta", "gamma"]).filter { $0.0 != "activity_regularizer" } + [("rms_scaling", false)],
-            make: { c, name in
-                try LayerNormalization(axis: c.ints("axis"), epsilon: c.float("epsilon", default: 0.001), center: c.bool("center", default: true),
-                                       scale: c.bool("scale", default: true),
-                                       betaInitializer: c.initializer("beta_initializer", default: .zeros),
-                                       gammaInitializer: c.initializer("gamma_initializer", default: .ones), name: name)
-            },
-            export: typed { (l: LayerNormalization) in
-                ["axis": l.axis.count == 1 ? number(l.axis[0]) : list(l.axis), "epsilon": number(l.epsilon), "center": .bool(l.center),
-                 "scale": .bool(l.scale), "beta_initializer": kerasInitializer(l.betaInitializer),
-                 "gamma_initializer": kerasInitializer(l.gammaInitializer)]
-            }),
     ]
     // The merges: no arguments beyond the common ones.
     let merges: [(String, @Sendable (String) throws -> Layer)] = [

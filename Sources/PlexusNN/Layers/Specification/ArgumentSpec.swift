@@ -105,6 +105,7 @@ extension ArgumentKind {
         case .activation: return "an activation"
         case .initializer: return "an initializer"
         case .choice(let xs): return "one of " + xs.map { "\"\($0)\"" }.joined(separator: ", ")
+        case .axis: return "an integer"
         case .axes: return "an integer or a list of integers"
         case .sides2D: return "an integer, (h, w) or ((top, bottom), (left, right))"
         }

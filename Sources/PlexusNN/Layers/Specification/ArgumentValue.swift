@@ -18,6 +18,8 @@ public enum ArgumentKind: Equatable, Sendable {
     case initializer
     /// One of a few strings (`interpolation`: `"nearest"`, `"bilinear"`).
     case choice([String])
+    /// One axis (`axis` of a batch normalisation; Keras may write it as a list of one).
+    case axis
     /// One integer or a list of them (`axis` of a layer normalisation).
     case axes
     /// The four sides of an image: one integer for all, `(h, w)` for top and bottom, left and
@@ -77,7 +79,7 @@ public enum ArgumentValue: Equatable, Sendable, CustomStringConvertible {
     /// Whether the value is of `kind` (`none` is checked by the argument's `optional`).
     func fits(_ kind: ArgumentKind) -> Bool {
         switch (kind, self) {
-        case (.integer, .int), (.number, .number), (.bool, .bool), (.size2D, .size2D), (.padding, .padding),
+        case (.integer, .int), (.axis, .int), (.number, .number), (.bool, .bool), (.size2D, .size2D), (.padding, .padding),
              (.activation, .activation), (.initializer, .initializer), (.axes, .ints), (.sides2D, .sides):
             return true
         case (.choice(let choices), .string(let s)): return choices.contains(s)

@@ -6,5 +6,6 @@ extension LayerSpec {
         Dense.spec,
         Conv2D.spec, DepthwiseConv2D.spec, SeparableConv2D.spec, Conv2DTranspose.spec,
         MaxPooling2D.spec, AveragePooling2D.spec, GlobalAveragePooling2D.spec, GlobalMaxPooling2D.spec,
+        BatchNormalization.spec, LayerNormalization.spec,
     ]
 }

@@ -48,9 +48,10 @@ public final class LayerSpec: Sendable {
         }
         var values: [String: ArgumentValue] = [:]
         for a in implementedArguments {
-            guard let v = given[a.name] ?? a.defaultValue else {
+            guard var v = given[a.name] ?? a.defaultValue else {
                 throw LayerArgument.error(className, a.name, "\(a.name) must be given")
             }
+            if a.kind == .number, case .number(let d) = v { v = .number(Double(Float(d))) }   // the layer computes in Float32
             try a.validate(v, of: className)
             values[a.name] = v
         }
