@@ -18,6 +18,7 @@ extension ArgumentSpec {
         case .initializer: valueKind = .initializer
         case .choice(let options): valueKind = .choice(options)
         case .axes: valueKind = .axes
+        case .integers: valueKind = variadic ? .sizes : .oneOf([.list, .tuple])
         case .sides2D: valueKind = .oneOf([.integer, .list, .tuple])
         }
         if optional { return Param(name, .optional(valueKind), default: .nothing) }
@@ -66,6 +67,10 @@ extension Arguments {
         case .initializer: return .initializer(try initializer(a.name))
         case .choice: return .string(try string(a.name))
         case .axes: return .ints(try axes(a.name) ?? [])
+        case .integers:
+            if a.variadic { return .ints(try knownShapeArguments(a.name)) }
+            guard let xs = self[a.name].integers else { throw kindError(a.name, "a list of integers") }
+            return .ints(xs)
         case .sides2D: return .sides(try sides(a.name))
         }
     }
@@ -89,10 +94,12 @@ extension BuiltinRegistry {
     /// Registers the builtin of a layer type from its spec: positional arguments first, the others
     /// as keywords, `name:` last; the call's values become checked `LayerArguments`.
     func registerLayer(_ spec: LayerSpec) {
+        guard let builtin = spec.builtin else { return }
         let arguments = spec.implementedArguments
-        registerLayer(spec.builtin, aliases: spec.aliases, typeName: spec.className,
-                      positional: arguments.filter(\.positional).map(\.param),
-                      keywords: arguments.filter { !$0.positional }.map(\.param),
+        registerLayer(builtin, aliases: spec.aliases, typeName: spec.className,
+                      positional: arguments.filter { $0.positional && !$0.variadic }.map(\.param),
+                      variadic: arguments.first(where: \.variadic)?.param,
+                      keywords: arguments.filter { !$0.positional && !$0.variadic }.map(\.param),
                       help: spec.help, example: spec.example) { args, name in
             var given: [String: ArgumentValue] = [:]
             for a in arguments { given[a.name] = try args.argumentValue(a) }

@@ -75,9 +75,7 @@ extension BuiltinRegistry {
 
         for spec in [MaxPooling2D.spec, AveragePooling2D.spec, GlobalAveragePooling2D.spec, GlobalMaxPooling2D.spec] { registerLayer(spec) }
 
-        registerLayer("flatten", typeName: "Flatten",
-                      help: "Flattens each sample to one axis (Keras Flatten): (None, 5, 5, 96) to (None, 2400).",
-                      example: "v = h |> flatten()") { _, name in try Flatten(name: name) }
+        registerLayer(Flatten.spec)
 
         register("reshape", category: BuiltinCategory.layers,
                  signature: Signature(variadic: Param("shape", .oneOf([.tensorLike, .sizes])), keywords: [nameParam]),
@@ -86,11 +84,7 @@ extension BuiltinRegistry {
             try reshapeBuiltin(args)
         }
 
-        registerLayer("permute", typeName: "Permute", variadic: Param("dims", .sizes),
-                      help: "Reorders the dimensions of each sample (Keras Permute): dims count from 1 and leave the batch dimension first, so permute(2, 1) swaps rows and columns. The dims may also be one list.",
-                      example: "t = x |> permute(2, 1)    # (None, 10, 64) -> (None, 64, 10)") { args, name in
-            try Permute(dims: args.knownShapeArguments("dims"), name: name)
-        }
+        registerLayer(Permute.spec)
 
         registerLayer("dropout", typeName: "Dropout", positional: [Param("rate", .number)],
                       keywords: [Param("noise_shape", .optional(.oneOf([.list, .tuple])), default: .nothing),
@@ -105,23 +99,7 @@ extension BuiltinRegistry {
 
         for spec in [BatchNormalization.spec, LayerNormalization.spec] { registerLayer(spec) }
 
-        registerLayer("zero_padding2d", typeName: "ZeroPadding2D",
-                      positional: [Param("padding", .oneOf([.integer, .list, .tuple]), default: .number(1))],
-                      help: "Zeros around height and width (Keras ZeroPadding2D): one integer pads every side, (h, w) pads top and bottom by h and left and right by w, ((top, bottom), (left, right)) each side on its own.",
-                      example: "h = x |> zero_padding2d(((0, 1), (0, 1)))    # MobileNet's asymmetric pad") { args, name in
-            let (top, bottom, left, right) = try zeroPadding(args)
-            return try ZeroPadding2D(top: top, bottom: bottom, left: left, right: right, name: name)
-        }
-
-        registerLayer("upsampling2d", aliases: ["up_sampling2d"], typeName: "UpSampling2D",
-                      positional: [Param("size", .size2D, default: .number(2))],
-                      keywords: [Param("interpolation", .choice(["nearest", "bilinear"]), default: .string("nearest"))],
-                      help: "Repeats rows and columns (Keras UpSampling2D): (None, 7, 7, c) to (None, 14, 14, c) with size 2.",
-                      example: "h = h |> upsampling2d(2)") { args, name in
-            try UpSampling2D(size: args.size2D("size"),
-                             interpolation: UpSampling2D.Interpolation(rawValue: args.string("interpolation")) ?? .nearest,
-                             name: name)
-        }
+        for spec in [ZeroPadding2D.spec, UpSampling2D.spec] { registerLayer(spec) }
 
         registerLayer("rescaling", typeName: "Rescaling", positional: [Param("scale", .number)],
                       keywords: [Param("offset", .number, default: .number(0))],
@@ -232,19 +210,6 @@ private func noiseDims(_ xs: [Value], _ args: Arguments) throws -> [Int?] {
         guard let n = v.integer else { throw args.kindError("noise_shape", "a list of integers or none") }
         return n
     }
-}
-
-/// Keras's three ways of giving ZeroPadding2D's padding.
-private func zeroPadding(_ args: Arguments) throws -> (Int, Int, Int, Int) {
-    let v = args["padding"]
-    if let (h, w) = Value.size2DParts(v) { return (h, h, w, w) }
-    if case .list(let pair) = v, pair.count == 2, let (t, b) = Value.size2DParts(pair[0]), let (l, r) = Value.size2DParts(pair[1]) {
-        return (t, b, l, r)
-    }
-    if case .tuple(let pair) = v, pair.count == 2, let (t, b) = Value.size2DParts(pair[0]), let (l, r) = Value.size2DParts(pair[1]) {
-        return (t, b, l, r)
-    }
-    throw args.kindError("padding", "an integer, (h, w) or ((top, bottom), (left, right))")
 }
 
 /// `reshape(7, 7, 64)` (a layer) or `reshape(x, 7, 7, 64)` (reshape x).

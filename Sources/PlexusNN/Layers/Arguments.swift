@@ -54,13 +54,22 @@ func checkSize(_ value: Int, _ argument: String, of typeName: String) throws {
     }
 }
 
-/// Throws unless `shape` holds positive sizes (or -1 once, when `allowInfer`) whose product fits.
+/// Throws unless `shape` holds positive sizes (or -1 once) whose product fits.
 func checkTargetShape(_ shape: [Int], _ argument: String, of typeName: String) throws {
+    if let got = targetShapeProblem(shape) {
+        throw Layer.argumentError(typeName, argument: argument, "\(argument) must hold positive sizes and at most one -1, got \(got)")
+    }
+}
+
+/// The shape as written (`(3, 0)`) when it is not positive sizes with at most one -1 whose
+/// product fits; `nil` when it is fine.
+func targetShapeProblem(_ shape: [Int]) -> String? {
     let fixed = shape.filter { $0 != -1 }
     guard shape.allSatisfy({ ($0 > 0 && $0 <= maximumDimension) || $0 == -1 }), shape.count - fixed.count <= 1,
           knownProduct(fixed.map { Optional($0) }) != nil else {
-        throw Layer.argumentError(typeName, argument: argument, "\(argument) must hold positive sizes and at most one -1, got \(cfg(shape))")
+        return cfg(shape)
     }
+    return nil
 }
 
 /// The activation functions of the catalogue, by their Keras names.

@@ -42,7 +42,7 @@ extension KerasConfig {
             let axes = try ints(key)
             guard axes.count == 1 else { throw error("\(key) must be one axis in Plexus, got \(describe(values[key]))") }
             return .int(axes[0])
-        case .axes: return .ints(try ints(key))
+        case .axes, .integers: return .ints(try ints(key))
         case .sides2D: return .sides(try sides(key))
         }
     }
@@ -62,6 +62,13 @@ extension KerasConfig {
 }
 
 extension ArgumentValue {
+    /// The value of an argument of `kind` as Keras writes it in a config: axes as one integer
+    /// when there is one.
+    func kerasJSON(as kind: ArgumentKind) -> JSONValue {
+        if kind == .axes, case .ints(let xs) = self, xs.count == 1 { return .number(Double(xs[0])) }
+        return kerasJSON
+    }
+
     /// The value as Keras writes it in a config.
     var kerasJSON: JSONValue {
         func number(_ n: Int) -> JSONValue { .number(Double(n)) }
@@ -75,7 +82,7 @@ extension ArgumentValue {
         case .padding(let p): return p == .same ? "same" : "valid"
         case .activation(let f): return .string(f.rawValue)
         case .initializer(let i): return kerasInitializer(i)
-        case .ints(let xs): return xs.count == 1 ? number(xs[0]) : .array(xs.map(number))
+        case .ints(let xs): return .array(xs.map(number))
         case .sides(let s): return [[number(s.top), number(s.bottom)], [number(s.left), number(s.right)]]
         }
     }
@@ -86,12 +93,12 @@ extension KerasLayerEntry {
     /// fixed ones from the spec, made and written through `LayerArguments`.
     init(_ spec: LayerSpec) {
         self.init(spec.className,
-                  arguments: spec.implementedArguments.map { ($0.name, $0.defaultValue?.kerasJSON ?? .null) },
+                  arguments: spec.implementedArguments.map { ($0.name, $0.defaultValue?.kerasJSON(as: $0.kind) ?? .null) },
                   fixed: spec.arguments.compactMap { a in a.fixedValue.map { (a.name, $0.kerasJSON) } },
                   make: { c, name in try spec.makeLayer(c.arguments(for: spec), name: name) },
                   export: { layer in
                       guard let arguments = layer.arguments, arguments.spec === spec else { return nil }
-                      return Dictionary(uniqueKeysWithValues: spec.implementedArguments.map { ($0.name, arguments[$0.name].kerasJSON) })
+                      return Dictionary(uniqueKeysWithValues: spec.implementedArguments.map { ($0.name, arguments[$0.name].kerasJSON(as: $0.kind)) })
                   })
     }
 }

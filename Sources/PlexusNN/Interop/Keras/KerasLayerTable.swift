@@ -82,29 +82,6 @@ private func typed<L: Layer>(_ f: @escaping @Sendable (L) -> [String: JSONValue]
 let kerasLayerTable: [String: KerasLayerEntry] = {
     // The layer types described by a `LayerSpec` (arguments, defaults and Keras-only keys there).
     var entries: [KerasLayerEntry] = LayerSpec.all.map(KerasLayerEntry.init) + [
-        KerasLayerEntry("Flatten", arguments: [], fixed: channelsLast,
-            make: { _, name in try Flatten(name: name) }, export: typed { (_: Flatten) in [:] }),
-        KerasLayerEntry("Reshape", arguments: [("target_shape", nil)],
-            make: { c, name in try Reshape(targetShape: c.ints("target_shape"), name: name) },
-            export: typed { (l: Reshape) in ["target_shape": list(l.targetShape)] }),
-        KerasLayerEntry("Permute", arguments: [("dims", nil)],
-            make: { c, name in try Permute(dims: c.ints("dims"), name: name) },
-            export: typed { (l: Permute) in ["dims": list(l.dims)] }),
-        KerasLayerEntry("ZeroPadding2D", arguments: [("padding", [[1, 1], [1, 1]])], fixed: channelsLast,
-            make: { c, name in
-                let (t, b, l, r) = try zeroPadding(c)
-                return try ZeroPadding2D(top: t, bottom: b, left: l, right: r, name: name)
-            },
-            export: typed { (l: ZeroPadding2D) in ["padding": [list([l.top, l.bottom]), list([l.left, l.right])]] }),
-        KerasLayerEntry("UpSampling2D", arguments: [("size", [2, 2]), ("interpolation", "nearest")], fixed: channelsLast,
-            make: { c, name in
-                let method = try c.string("interpolation", default: "nearest")
-                guard let i = UpSampling2D.Interpolation(rawValue: method) else {
-                    throw c.error("interpolation must be \"nearest\" or \"bilinear\" in Plexus, got \"\(method)\"")
-                }
-                return try UpSampling2D(size: c.size("size", default: 2), interpolation: i, name: name)
-            },
-            export: typed { (l: UpSampling2D) in ["size": pair(l.size), "interpolation": .string(l.interpolation.rawValue)] }),
         KerasLayerEntry("Activation", arguments: [("activation", nil)],
             make: { c, name in try Activation(c.activation(), name: name) },
             export: typed { (l: Activation) in ["activation": .string(l.activation.rawValue)] }),
@@ -195,15 +172,3 @@ private let plexusCustomLayerEntries: [KerasLayerEntry] = [
              "activation": .string(l.activation.rawValue), "use_bias": .bool(l.useBias), "bias_initializer": kerasInitializer(l.biasInitializer)]
         }),
 ]
-
-/// ZeroPadding2D's `padding`: one integer, a pair (symmetric per axis), or two pairs.
-private func zeroPadding(_ c: KerasConfig) throws -> (Int, Int, Int, Int) {
-    let v = c.values["padding"] ?? .number(1)
-    if let n = v.int { return (n, n, n, n) }
-    guard let outer = v.array, outer.count == 2 else { throw c.error("padding must be an integer, two, or two pairs, got \(describe(v))") }
-    if let h = outer[0].int, let w = outer[1].int { return (h, h, w, w) }
-    guard let hs = outer[0].array?.compactMap(\.int), let ws = outer[1].array?.compactMap(\.int), hs.count == 2, ws.count == 2 else {
-        throw c.error("padding must be an integer, two, or two pairs, got \(describe(v))")
-    }
-    return (hs[0], hs[1], ws[0], ws[1])
-}

@@ -21,6 +21,9 @@ public struct ArgumentSpec: Sendable {
     public let kind: ArgumentKind
     /// Whether the builtin takes it by position (`conv2d(32, 3)`); it can still be named.
     public let positional: Bool
+    /// Whether the builtin takes it as the rest of its positional arguments, or as one list
+    /// (`permute(2, 1)`, `permute([2, 1])`); a list of integers.
+    public let variadic: Bool
     /// Keras's default; `nil` when the argument is required.
     public let defaultValue: ArgumentValue?
     /// Whether `none` is a value (Keras's `None`): `output_padding`, pooling `strides`.
@@ -33,11 +36,12 @@ public struct ArgumentSpec: Sendable {
     public let fixedValue: ArgumentValue?
 
     /// An argument Plexus implements.
-    public init(_ name: String, _ kind: ArgumentKind, positional: Bool = false, default defaultValue: ArgumentValue? = nil,
-                optional: Bool = false, check: Check = .any, doc: String) {
+    public init(_ name: String, _ kind: ArgumentKind, positional: Bool = false, variadic: Bool = false,
+                default defaultValue: ArgumentValue? = nil, optional: Bool = false, check: Check = .any, doc: String) {
         self.name = name
         self.kind = kind
         self.positional = positional
+        self.variadic = variadic
         self.defaultValue = optional ? (defaultValue ?? ArgumentValue.none) : defaultValue
         self.optional = optional
         self.check = check
@@ -49,6 +53,7 @@ public struct ArgumentSpec: Sendable {
         self.name = name
         self.kind = .integer
         self.positional = false
+        self.variadic = false
         self.defaultValue = value
         self.optional = true
         self.check = .any
@@ -107,6 +112,7 @@ extension ArgumentKind {
         case .choice(let xs): return "one of " + xs.map { "\"\($0)\"" }.joined(separator: ", ")
         case .axis: return "an integer"
         case .axes: return "an integer or a list of integers"
+        case .integers: return "a list of integers"
         case .sides2D: return "an integer, (h, w) or ((top, bottom), (left, right))"
         }
     }

@@ -22,6 +22,8 @@ public enum ArgumentKind: Equatable, Sendable {
     case axis
     /// One integer or a list of them (`axis` of a layer normalisation).
     case axes
+    /// A list of integers, Keras's tuple (`target_shape`, `dims`).
+    case integers
     /// The four sides of an image: one integer for all, `(h, w)` for top and bottom, left and
     /// right, or `((top, bottom), (left, right))` (`ZeroPadding2D`'s `padding`).
     case sides2D
@@ -71,16 +73,23 @@ public enum ArgumentValue: Equatable, Sendable, CustomStringConvertible {
         case .padding(let p): return cfg(p)
         case .activation(let f): return f.description
         case .initializer(let i): return cfg(i)
-        case .ints(let xs): return xs.count == 1 ? cfg(xs[0]) : "[" + xs.map(String.init).joined(separator: ", ") + "]"
+        case .ints(let xs): return cfg(xs)
         case .sides(let s): return s.description
         }
+    }
+
+    /// The value of an argument of `kind` as `config` shows it: axes as one integer or `[1, 2]`.
+    func formatted(as kind: ArgumentKind) -> String {
+        if kind == .axes, case .ints(let xs) = self, xs.count != 1 { return "[" + xs.map(String.init).joined(separator: ", ") + "]" }
+        if kind == .axes, case .ints(let xs) = self, xs.count == 1 { return cfg(xs[0]) }
+        return description
     }
 
     /// Whether the value is of `kind` (`none` is checked by the argument's `optional`).
     func fits(_ kind: ArgumentKind) -> Bool {
         switch (kind, self) {
         case (.integer, .int), (.axis, .int), (.number, .number), (.bool, .bool), (.size2D, .size2D), (.padding, .padding),
-             (.activation, .activation), (.initializer, .initializer), (.axes, .ints), (.sides2D, .sides):
+             (.activation, .activation), (.initializer, .initializer), (.axes, .ints), (.integers, .ints), (.sides2D, .sides):
             return true
         case (.choice(let choices), .string(let s)): return choices.contains(s)
         default: return false

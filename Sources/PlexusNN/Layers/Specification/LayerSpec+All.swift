@@ -7,5 +7,6 @@ extension LayerSpec {
         Conv2D.spec, DepthwiseConv2D.spec, SeparableConv2D.spec, Conv2DTranspose.spec,
         MaxPooling2D.spec, AveragePooling2D.spec, GlobalAveragePooling2D.spec, GlobalMaxPooling2D.spec,
         BatchNormalization.spec, LayerNormalization.spec,
+        Flatten.spec, Reshape.spec, Permute.spec, ZeroPadding2D.spec, UpSampling2D.spec,
     ]
 }

@@ -10,8 +10,9 @@ import PlexusTensor
 public final class LayerSpec: Sendable {
     /// Keras's class name, also the layer's `typeName` (`Conv2D`).
     public let className: String
-    /// The language's builtin (`conv2d`) and its other names (`max_pooling2d` for `maxpool`).
-    public let builtin: String
+    /// The language's builtin (`conv2d`) and its other names (`max_pooling2d` for `maxpool`);
+    /// `nil` when the builtin is written by hand (`reshape` also reshapes tensors).
+    public let builtin: String?
     public let aliases: [String]
     /// Every argument in Keras's order, the Keras-only `fixed` ones included.
     public let arguments: [ArgumentSpec]
@@ -21,7 +22,7 @@ public final class LayerSpec: Sendable {
     public let example: String
     private let make: @Sendable (LayerArguments, String?) throws -> Layer
 
-    public init(_ className: String, builtin: String, aliases: [String] = [], arguments: [ArgumentSpec],
+    public init(_ className: String, builtin: String?, aliases: [String] = [], arguments: [ArgumentSpec],
                 help: String, example: String, make: @escaping @Sendable (LayerArguments, String?) throws -> Layer) {
         self.className = className
         self.builtin = builtin
@@ -91,7 +92,7 @@ public struct LayerArguments: Sendable {
 
     /// The implemented arguments in Keras's order, formatted as the language writes them.
     public var config: [(key: String, value: String)] {
-        spec.implementedArguments.map { ($0.name, self[$0.name].description) }
+        spec.implementedArguments.map { ($0.name, self[$0.name].formatted(as: $0.kind)) }
     }
 
     // MARK: - Typed values (the spec has checked each kind; a mismatch is a mistake in a layer)
