@@ -19,6 +19,7 @@ extension ArgumentSpec {
         case .choice(let options): valueKind = .choice(options)
         case .axes: valueKind = .axes
         case .integers: valueKind = variadic ? .sizes : .oneOf([.list, .tuple])
+        case .dimensions: valueKind = .oneOf([.list, .tuple])
         case .sides2D: valueKind = .oneOf([.integer, .list, .tuple])
         }
         if optional { return Param(name, .optional(valueKind), default: .nothing) }
@@ -43,6 +44,7 @@ extension ArgumentValue {
             if case .constant(let v) = i { return .number(Double(v)) }
             return .string(i.description)
         case .ints(let xs): return xs.count == 1 ? .number(Double(xs[0])) : .list(xs.map { .number(Double($0)) })
+        case .dimensions(let xs): return .list(xs.map { $0.map { .number(Double($0)) } ?? .nothing })
         case .sides(let s):
             if s.top == s.bottom, s.left == s.right {
                 return s.top == s.left ? .number(Double(s.top)) : .tuple([.number(Double(s.top)), .number(Double(s.left))])
@@ -71,6 +73,16 @@ extension Arguments {
             if a.variadic { return .ints(try knownShapeArguments(a.name)) }
             guard let xs = self[a.name].integers else { throw kindError(a.name, "a list of integers") }
             return .ints(xs)
+        case .dimensions:
+            switch self[a.name] {
+            case .list(let xs), .tuple(let xs):
+                return .dimensions(try xs.map { v in
+                    if case .nothing = v { return nil }
+                    guard let n = v.integer else { throw kindError(a.name, "a list of integers or none") }
+                    return n
+                })
+            default: throw kindError(a.name, "a list of integers or none")
+            }
         case .sides2D: return .sides(try sides(a.name))
         }
     }

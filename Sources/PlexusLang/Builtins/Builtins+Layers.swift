@@ -86,27 +86,13 @@ extension BuiltinRegistry {
 
         registerLayer(Permute.spec)
 
-        registerLayer("dropout", typeName: "Dropout", positional: [Param("rate", .number)],
-                      keywords: [Param("noise_shape", .optional(.oneOf([.list, .tuple])), default: .nothing),
-                                 Param("seed", .optional(.integer), default: .nothing)],
-                      help: "Zeroes a fraction `rate` of the values while training and scales the rest by 1 / (1 - rate); passes values through unchanged in inference (Keras Dropout).",
-                      example: "h = h |> dropout(0.5)") { args, name in
-            var noiseShape: [Int?]?
-            if case .list(let xs) = args["noise_shape"] { noiseShape = try noiseDims(xs, args) }
-            if case .tuple(let xs) = args["noise_shape"] { noiseShape = try noiseDims(xs, args) }
-            return try Dropout(rate: args.float("rate"), noiseShape: noiseShape, seed: args.optionalInt("seed"), name: name)
-        }
+        registerLayer(Dropout.spec)
 
         for spec in [BatchNormalization.spec, LayerNormalization.spec] { registerLayer(spec) }
 
         for spec in [ZeroPadding2D.spec, UpSampling2D.spec] { registerLayer(spec) }
 
-        registerLayer("rescaling", typeName: "Rescaling", positional: [Param("scale", .number)],
-                      keywords: [Param("offset", .number, default: .number(0))],
-                      help: "x * scale + offset (Keras Rescaling): 1 / 255 brings pixels to 0..1. Arithmetic of a symbolic tensor with a number (x * 2, x - 1) makes one of these.",
-                      example: "x01 = x |> rescaling(1 / 255)") { args, name in
-            try Rescaling(scale: args.float("scale"), offset: args.float("offset"), name: name)
-        }
+        registerLayer(Rescaling.spec)
     }
 
     func registerActivationBuiltins() {
@@ -201,15 +187,6 @@ private func mergeBuiltin(_ args: Arguments, _ interpreter: Interpreter, typeNam
         throw args.error("cannot merge tensors of values with symbolic tensors", suggestion: constantSuggestion)
     }
     return try interpreter.applyLayer(try layer(), items.map { CallArgument(value: $0.0, span: $0.1) }, at: args.callSpan)
-}
-
-/// `dropout(noise_shape: [none, 1, 1, 64])`.
-private func noiseDims(_ xs: [Value], _ args: Arguments) throws -> [Int?] {
-    try xs.map { v in
-        if case .nothing = v { return nil }
-        guard let n = v.integer else { throw args.kindError("noise_shape", "a list of integers or none") }
-        return n
-    }
 }
 
 /// `reshape(7, 7, 64)` (a layer) or `reshape(x, 7, 7, 64)` (reshape x).

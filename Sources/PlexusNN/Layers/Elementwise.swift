@@ -71,23 +71,41 @@ public final class ReLU: Layer {
 /// Keras `Dropout(rate, noise_shape=None, seed=None)`: zeroes a fraction `rate` of the values
 /// in training, the identity in inference.
 public final class Dropout: Layer {
+    public static let spec = LayerSpec(
+        "Dropout", builtin: "dropout",
+        arguments: [
+            ArgumentSpec("rate", .number, positional: true,
+                         check: .custom { v in
+                             guard case .number(let d) = v, !(d >= 0 && d < 1) else { return nil }
+                             return "must be in [0, 1), got \(formatFloat(Float(d)))"
+                         },
+                         doc: "the fraction of values zeroed while training"),
+            ArgumentSpec("noise_shape", .dimensions, optional: true,
+                         doc: "the mask's shape, broadcast where it is 1 (none: the input's; a none size: the input's size)"),
+            ArgumentSpec("seed", .integer, optional: true, doc: "a seed of the layer's own, for repeatable masks"),
+        ],
+        help: "Zeroes a fraction `rate` of the values while training and scales the rest by 1 / (1 - rate); passes values through unchanged in inference (Keras Dropout).",
+        example: "h = h |> dropout(0.5)",
+        make: { try Dropout(arguments: $0, name: $1) })
+
     public let rate: Float
     public let noiseShape: [Int?]?
     public let seed: Int?
 
     /// - Throws: `NetworkError` unless `0 <= rate < 1`.
-    public init(rate: Float, noiseShape: [Int?]? = nil, seed: Int? = nil, name: String? = nil) throws {
-        guard rate >= 0, rate < 1 else {
-            throw Layer.argumentError("Dropout", "rate must be in [0, 1), got \(formatFloat(rate))")
-        }
-        self.rate = rate
-        self.noiseShape = noiseShape
-        self.seed = seed
-        try super.init(typeName: "Dropout", name: name)
+    public init(arguments: LayerArguments, name: String?) throws {
+        rate = try arguments.float("rate")
+        if case .dimensions(let ns) = arguments["noise_shape"] { noiseShape = ns } else { noiseShape = nil }
+        seed = try arguments.optionalInt("seed")
+        try super.init(typeName: Dropout.spec.className, name: name, arguments: arguments)
     }
 
-    override public var config: [(key: String, value: String)] {
-        [("rate", cfg(rate)), ("noise_shape", noiseShape.map(formatSymbolicShape) ?? "none"), ("seed", seed.map(cfg) ?? "none")]
+    /// - Throws: `NetworkError` unless `0 <= rate < 1`.
+    public convenience init(rate: Float, noiseShape: [Int?]? = nil, seed: Int? = nil, name: String? = nil) throws {
+        try self.init(arguments: Dropout.spec.arguments([
+            "rate": .number(Double(rate)), "noise_shape": noiseShape.map { .dimensions($0) } ?? .none,
+            "seed": seed.map { .int($0) } ?? .none,
+        ]), name: name)
     }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
@@ -98,10 +116,6 @@ public final class Dropout: Layer {
             }
         }
         return inputShapes[0]
-    }
-
-    override public func makeUnbuiltCopy(name: String) throws -> Layer {
-        try Dropout(rate: rate, noiseShape: noiseShape, seed: seed, name: name)
     }
 
     /// The layer's own generator when it was given a `seed` (Keras's per-layer `SeedGenerator`:
@@ -139,18 +153,28 @@ public final class Dropout: Layer {
 
 /// Keras `Rescaling(scale, offset=0.0)`: `x * scale + offset`, e.g. `1 / 255` for pixels.
 public final class Rescaling: Layer {
+    public static let spec = LayerSpec(
+        "Rescaling", builtin: "rescaling",
+        arguments: [ArgumentSpec("scale", .number, positional: true, doc: "what each value is multiplied by"),
+                    ArgumentSpec("offset", .number, default: .number(0), doc: "what is added after scaling")],
+        help: "x * scale + offset (Keras Rescaling): 1 / 255 brings pixels to 0..1. Arithmetic of a symbolic tensor with a number (x * 2, x - 1) makes one of these.",
+        example: "x01 = x |> rescaling(1 / 255)",
+        make: { try Rescaling(arguments: $0, name: $1) })
+
     public let scale: Float
     public let offset: Float
 
-    public init(scale: Float, offset: Float = 0, name: String? = nil) throws {
-        self.scale = scale
-        self.offset = offset
-        try super.init(typeName: "Rescaling", name: name)
+    public init(arguments: LayerArguments, name: String?) throws {
+        scale = try arguments.float("scale")
+        offset = try arguments.float("offset")
+        try super.init(typeName: Rescaling.spec.className, name: name, arguments: arguments)
     }
 
-    override public var config: [(key: String, value: String)] { [("scale", cfg(scale)), ("offset", cfg(offset))] }
+    public convenience init(scale: Float, offset: Float = 0, name: String? = nil) throws {
+        try self.init(arguments: Rescaling.spec.arguments(["scale": .number(Double(scale)), "offset": .number(Double(offset))]), name: name)
+    }
+
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] { inputShapes[0] }
-    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Rescaling(scale: scale, offset: offset, name: name) }
 
     /// `x * scale + offset` (the offset op left out when it is 0).
     override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {

@@ -44,6 +44,12 @@ extension KerasConfig {
             return .int(axes[0])
         case .axes, .integers: return .ints(try ints(key))
         case .sides2D: return .sides(try sides(key))
+        case .dimensions:
+            return .dimensions(try (values[key]?.array ?? []).map { v -> Int? in
+                if v.isNull { return nil }
+                guard let n = v.int else { throw error("\(key) must hold integers or null, got \(describe(values[key]))") }
+                return n
+            })
         }
     }
 
@@ -83,6 +89,7 @@ extension ArgumentValue {
         case .activation(let f): return .string(f.rawValue)
         case .initializer(let i): return kerasInitializer(i)
         case .ints(let xs): return .array(xs.map(number))
+        case .dimensions(let xs): return .array(xs.map { $0.map(number) ?? .null })
         case .sides(let s): return [[number(s.top), number(s.bottom)], [number(s.left), number(s.right)]]
         }
     }

@@ -93,22 +93,6 @@ let kerasLayerTable: [String: KerasLayerEntry] = {
             export: typed { (l: ReLU) in
                 ["max_value": l.maxValue.map(number) ?? nil, "negative_slope": number(l.negativeSlope), "threshold": number(l.threshold)]
             }),
-        KerasLayerEntry("Dropout", arguments: [("rate", nil), ("noise_shape", nil), ("seed", nil)],
-            make: { c, name in
-                let noise: [Int?]? = try c.has("noise_shape") ? (c.values["noise_shape"]?.array ?? []).map { v -> Int? in
-                    if v.isNull { return nil }
-                    guard let n = v.int else { throw c.error("noise_shape must hold integers or null, got \(describe(c.values["noise_shape"]))") }
-                    return n
-                } : nil
-                return try Dropout(rate: c.float("rate"), noiseShape: noise, seed: c.optionalInt("seed"), name: name)
-            },
-            export: typed { (l: Dropout) in
-                ["rate": number(l.rate), "noise_shape": l.noiseShape.map { .array($0.map { $0.map(number) ?? nil }) } ?? nil,
-                 "seed": l.seed.map(number) ?? nil]
-            }),
-        KerasLayerEntry("Rescaling", arguments: [("scale", nil), ("offset", 0.0)],
-            make: { c, name in try Rescaling(scale: c.float("scale"), offset: c.float("offset", default: 0), name: name) },
-            export: typed { (l: Rescaling) in ["scale": number(l.scale), "offset": number(l.offset)] }),
         KerasLayerEntry("Concatenate", arguments: [("axis", -1)],
             make: { c, name in try Concatenate(axis: c.int("axis", default: -1), name: name) },
             export: typed { (l: Concatenate) in ["axis": number(l.axis)] }),

@@ -113,6 +113,7 @@ extension ArgumentKind {
         case .axis: return "an integer"
         case .axes: return "an integer or a list of integers"
         case .integers: return "a list of integers"
+        case .dimensions: return "a list of integers or none"
         case .sides2D: return "an integer, (h, w) or ((top, bottom), (left, right))"
         }
     }

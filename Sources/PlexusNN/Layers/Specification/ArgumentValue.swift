@@ -24,6 +24,8 @@ public enum ArgumentKind: Equatable, Sendable {
     case axes
     /// A list of integers, Keras's tuple (`target_shape`, `dims`).
     case integers
+    /// A shape whose sizes may be unknown (`none`): `noise_shape`.
+    case dimensions
     /// The four sides of an image: one integer for all, `(h, w)` for top and bottom, left and
     /// right, or `((top, bottom), (left, right))` (`ZeroPadding2D`'s `padding`).
     case sides2D
@@ -58,6 +60,7 @@ public enum ArgumentValue: Equatable, Sendable, CustomStringConvertible {
     case activation(ActivationFunction)
     case initializer(Initializer)
     case ints([Int])
+    case dimensions([Int?])
     case sides(Sides2D)
 
     /// The value as a layer's `config` (and so its summary line) shows it: `(3, 3)`, `"same"`,
@@ -74,6 +77,7 @@ public enum ArgumentValue: Equatable, Sendable, CustomStringConvertible {
         case .activation(let f): return f.description
         case .initializer(let i): return cfg(i)
         case .ints(let xs): return cfg(xs)
+        case .dimensions(let xs): return formatSymbolicShape(xs)
         case .sides(let s): return s.description
         }
     }
@@ -89,7 +93,7 @@ public enum ArgumentValue: Equatable, Sendable, CustomStringConvertible {
     func fits(_ kind: ArgumentKind) -> Bool {
         switch (kind, self) {
         case (.integer, .int), (.axis, .int), (.number, .number), (.bool, .bool), (.size2D, .size2D), (.padding, .padding),
-             (.activation, .activation), (.initializer, .initializer), (.axes, .ints), (.integers, .ints), (.sides2D, .sides):
+             (.activation, .activation), (.initializer, .initializer), (.axes, .ints), (.integers, .ints), (.dimensions, .dimensions), (.sides2D, .sides):
             return true
         case (.choice(let choices), .string(let s)): return choices.contains(s)
         default: return false

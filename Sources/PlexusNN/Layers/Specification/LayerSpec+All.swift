@@ -8,5 +8,6 @@ extension LayerSpec {
         MaxPooling2D.spec, AveragePooling2D.spec, GlobalAveragePooling2D.spec, GlobalMaxPooling2D.spec,
         BatchNormalization.spec, LayerNormalization.spec,
         Flatten.spec, Reshape.spec, Permute.spec, ZeroPadding2D.spec, UpSampling2D.spec,
+        Dropout.spec, Rescaling.spec,
     ]
 }
