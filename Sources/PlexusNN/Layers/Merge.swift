@@ -118,15 +118,26 @@ public final class Minimum: Merge {
 /// Keras `Concatenate(axis=-1)`: joins its inputs along `axis`; all other dimensions must match
 /// (an unknown size matches anything).
 public final class Concatenate: Layer {
+    /// The `concat` builtin is written by hand (it also joins tensors of values), so this spec
+    /// serves Keras, `config` and copies.
+    public static let spec = LayerSpec(
+        "Concatenate", builtin: nil,
+        arguments: [ArgumentSpec("axis", .integer, default: .int(-1), doc: "the axis the inputs are joined on")],
+        help: "Joins its inputs along `axis` (Keras Concatenate); see the concat builtin.", example: "y = concat(a, b)",
+        make: { try Concatenate(arguments: $0, name: $1) })
+
     public let axis: Int
 
-    public init(axis: Int = -1, name: String? = nil) throws {
-        self.axis = axis
-        try super.init(typeName: "Concatenate", name: name)
+    public init(arguments: LayerArguments, name: String?) throws {
+        axis = try arguments.int("axis")
+        try super.init(typeName: Concatenate.spec.className, name: name, arguments: arguments)
+    }
+
+    public convenience init(axis: Int = -1, name: String? = nil) throws {
+        try self.init(arguments: Concatenate.spec.arguments(["axis": .int(axis)]), name: name)
     }
 
     override public var inputArity: ClosedRange<Int> { 1...Int.max }
-    override public var config: [(key: String, value: String)] { [("axis", cfg(axis))] }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         let rank = inputShapes[0].count
@@ -148,7 +159,6 @@ public final class Concatenate: Layer {
         return out
     }
 
-    override public func makeUnbuiltCopy(name: String) throws -> Layer { try Concatenate(axis: axis, name: name) }
     override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
         try checkValueCount(inputs)
         return inputs.count == 1 ? inputs[0] : try concat(inputs, axis: axis)

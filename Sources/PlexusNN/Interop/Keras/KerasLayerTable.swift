@@ -44,13 +44,6 @@ struct KerasLayerEntry: Sendable {
 /// dtype policy: Plexus computes in float32).
 let kerasCommonKeys: Set<String> = ["name", "trainable", "dtype"]
 
-// Keras's keys without a Plexus counterpart, by the arguments a layer has.
-private let channelsLast: [(String, JSONValue)] = [("data_format", "channels_last")]
-private func unregularized(_ weights: [String]) -> [(String, JSONValue)] {
-    weights.flatMap { [("\($0)_regularizer", JSONValue.null), ("\($0)_constraint", JSONValue.null)] }
-        + [("activity_regularizer", .null)]
-}
-
 private func pair(_ s: Size2D) -> JSONValue { [.number(Double(s.height)), .number(Double(s.width))] }
 private func number(_ v: Float) -> JSONValue { .number(Double(v)) }
 private func number(_ v: Int) -> JSONValue { .number(Double(v)) }
@@ -93,9 +86,6 @@ let kerasLayerTable: [String: KerasLayerEntry] = {
             export: typed { (l: ReLU) in
                 ["max_value": l.maxValue.map(number) ?? nil, "negative_slope": number(l.negativeSlope), "threshold": number(l.threshold)]
             }),
-        KerasLayerEntry("Concatenate", arguments: [("axis", -1)],
-            make: { c, name in try Concatenate(axis: c.int("axis", default: -1), name: name) },
-            export: typed { (l: Concatenate) in ["axis": number(l.axis)] }),
     ]
     // The merges: no arguments beyond the common ones.
     let merges: [(String, @Sendable (String) throws -> Layer)] = [

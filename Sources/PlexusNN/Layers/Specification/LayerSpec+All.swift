@@ -9,5 +9,6 @@ extension LayerSpec {
         BatchNormalization.spec, LayerNormalization.spec,
         Flatten.spec, Reshape.spec, Permute.spec, ZeroPadding2D.spec, UpSampling2D.spec,
         Dropout.spec, Rescaling.spec,
+        Concatenate.spec,
     ]
 }
