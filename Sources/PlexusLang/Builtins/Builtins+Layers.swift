@@ -17,14 +17,8 @@ enum BuiltinCategory {
 
 // nonisolated(unsafe): immutable after its lazy, thread-safe initialisation; these defaults are literal
 // Value (not Sendable as a type, because Value can also hold models), never mutated.
-nonisolated(unsafe) let activationParam = Param("activation", .optional(.activationFunction), default: .nothing)
-nonisolated(unsafe) private let useBiasParam = Param("use_bias", .bool, default: .bool(true))
-nonisolated(unsafe) private let stridesParam = Param("strides", .size2D, default: .number(1))
-nonisolated(unsafe) let paddingParam = Param("padding", .choiceIgnoringCase(["valid", "same"]), default: .string("valid"))
-nonisolated(unsafe) private let dilationParam = Param("dilation_rate", .size2D, default: .number(1))
-private func initializerParam(_ name: String, _ keras: String) -> Param {
-    Param(name, .initializer, default: .string(keras))
-}
+nonisolated(unsafe) let activationParam = ArgumentSpec.activation.param
+nonisolated(unsafe) let paddingParam = ArgumentSpec.padding.param
 
 extension BuiltinRegistry {
     /// Every network builtin: layers, activations, merges, tensors, models, data, optimisers.
@@ -69,30 +63,21 @@ extension BuiltinRegistry {
             return .symbolic(try args.attempt(typeName: "InputLayer") { try Input(shape: shape, batchSize: batch, name: name) })
         }
 
-        registerLayer(Dense.spec)
+        // Every layer type with a spec, in the order of `LayerSpec.all`; a spec whose builtin is
+        // written by hand has its own registration at its place.
+        for spec in LayerSpec.all {
+            if spec === Reshape.spec { registerReshapeBuiltin() } else { registerLayer(spec) }
+        }
+    }
 
-        for spec in [Conv2D.spec, DepthwiseConv2D.spec, SeparableConv2D.spec, Conv2DTranspose.spec] { registerLayer(spec) }
-
-        for spec in [MaxPooling2D.spec, AveragePooling2D.spec, GlobalAveragePooling2D.spec, GlobalMaxPooling2D.spec] { registerLayer(spec) }
-
-        registerLayer(Flatten.spec)
-
+    /// `reshape`: a Reshape layer from sizes, or a reshaped tensor.
+    func registerReshapeBuiltin() {
         register("reshape", category: BuiltinCategory.layers,
                  signature: Signature(variadic: Param("shape", .oneOf([.tensorLike, .sizes])), keywords: [nameParam]),
                  help: "With sizes only, a Reshape layer (Keras Reshape): a new shape for each sample, the batch dimension kept and not written; one size may be -1. With a tensor first, reshapes it: a tensor of values or a weight expression takes the whole new shape (NumPy), a tensor with a batch dimension (from input(...)) keeps its batch and takes the per-sample shape, as the layer does. Sizes may also be given as one list.",
                  example: "k = h |> dense(72) |> reshape(3, 3, 1, 8)    # (None, 3, 3, 1, 8)\nw = reshape(a, 64, 10)    # a weight (64, 1, 10) as (64, 10)") { args, _ in
             try reshapeBuiltin(args)
         }
-
-        registerLayer(Permute.spec)
-
-        registerLayer(Dropout.spec)
-
-        for spec in [BatchNormalization.spec, LayerNormalization.spec] { registerLayer(spec) }
-
-        for spec in [ZeroPadding2D.spec, UpSampling2D.spec] { registerLayer(spec) }
-
-        registerLayer(Rescaling.spec)
     }
 
     func registerActivationBuiltins() {

@@ -6,9 +6,11 @@ extension LayerSpec {
         Dense.spec,
         Conv2D.spec, DepthwiseConv2D.spec, SeparableConv2D.spec, Conv2DTranspose.spec,
         MaxPooling2D.spec, AveragePooling2D.spec, GlobalAveragePooling2D.spec, GlobalMaxPooling2D.spec,
+        Flatten.spec, Reshape.spec, Permute.spec,
+        Dropout.spec,
         BatchNormalization.spec, LayerNormalization.spec,
-        Flatten.spec, Reshape.spec, Permute.spec, ZeroPadding2D.spec, UpSampling2D.spec,
-        Dropout.spec, Rescaling.spec,
+        ZeroPadding2D.spec, UpSampling2D.spec,
+        Rescaling.spec,
         Concatenate.spec,
     ]
 }
