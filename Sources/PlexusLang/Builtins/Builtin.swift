@@ -6,11 +6,15 @@ public struct Param {
     public var name: String
     public var kind: ValueKind
     public var defaultValue: Value?
+    /// One line on what the argument decides, shown by `:help` and the reference (a layer's
+    /// arguments take theirs from its `LayerSpec`).
+    public var doc: String?
 
-    public init(_ name: String, _ kind: ValueKind = .any, default defaultValue: Value? = nil) {
+    public init(_ name: String, _ kind: ValueKind = .any, default defaultValue: Value? = nil, doc: String? = nil) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
+        self.doc = doc
     }
 
     public var isRequired: Bool { defaultValue == nil }

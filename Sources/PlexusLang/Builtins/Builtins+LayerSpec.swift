@@ -14,7 +14,7 @@ extension ArgumentSpec {
         case .size2D: valueKind = .size2D
         case .padding: valueKind = .choiceIgnoringCase(["valid", "same"])
         // An activation may be left out as none, which is linear.
-        case .activation: return Param(name, .optional(.activationFunction), default: .nothing)
+        case .activation: return Param(name, .optional(.activationFunction), default: .nothing, doc: doc)
         case .initializer: valueKind = .initializer
         case .choice(let options): valueKind = .choice(options)
         case .axes: valueKind = .axes
@@ -22,8 +22,8 @@ extension ArgumentSpec {
         case .dimensions: valueKind = .oneOf([.list, .tuple])
         case .sides2D: valueKind = .oneOf([.integer, .list, .tuple])
         }
-        if optional { return Param(name, .optional(valueKind), default: .nothing) }
-        return Param(name, valueKind, default: defaultValue.map(\.languageValue))
+        if optional { return Param(name, .optional(valueKind), default: .nothing, doc: doc) }
+        return Param(name, valueKind, default: defaultValue.map(\.languageValue), doc: doc)
     }
 }
 

@@ -18,12 +18,13 @@ extension BuiltinRegistry {
                 out += "`\(b.signatureText)`\n\n"
                 out += b.help + "\n\n"
                 let s = b.signature
+                let doc = { (p: Param) in p.doc.map { " — \($0)" } ?? "" }
                 var params = s.positional.map { p in
-                    "- `\(p.name)`: \(p.kind.name)" + (p.defaultValue.map { " (default `\($0.repr)`)" } ?? "")
+                    "- `\(p.name)`: \(p.kind.name)" + (p.defaultValue.map { " (default `\($0.repr)`)" } ?? "") + doc(p)
                 }
-                if let v = s.variadic { params.append("- `\(v.name)...`: \(v.kind.name)") }
+                if let v = s.variadic { params.append("- `\(v.name)...`: \(v.kind.name)" + doc(v)) }
                 params += s.keywords.map { k in
-                    "- `\(k.name):` \(k.kind.name)" + (k.defaultValue.map { " (default `\($0.repr)`)" } ?? ", required")
+                    "- `\(k.name):` \(k.kind.name)" + (k.defaultValue.map { " (default `\($0.repr)`)" } ?? ", required") + doc(k)
                 }
                 if !params.isEmpty { out += params.joined(separator: "\n") + "\n\n" }
                 if !b.aliases.isEmpty { out += "Also called: " + b.aliases.map { "`\($0)`" }.joined(separator: ", ") + ".\n\n" }

@@ -143,12 +143,13 @@ extension Session {
     public static func describe(_ b: Builtin) -> String {
         var out = b.signatureText + "\n  " + b.help + "\n"
         let s = b.signature
+        let doc = { (p: Param) in p.doc.map { " — \($0)" } ?? "" }
         var params = s.positional.map { p in
-            "  \(p.name): \(p.kind.name)" + (p.defaultValue.map { " (default \($0.repr))" } ?? "")
+            "  \(p.name): \(p.kind.name)" + (p.defaultValue.map { " (default \($0.repr))" } ?? "") + doc(p)
         }
-        if let v = s.variadic { params.append("  \(v.name)...: \(v.kind.name)") }
+        if let v = s.variadic { params.append("  \(v.name)...: \(v.kind.name)" + doc(v)) }
         params += s.keywords.map { k in
-            "  \(k.name): \(k.kind.name)" + (k.defaultValue.map { " (default \($0.repr))" } ?? ", required")
+            "  \(k.name): \(k.kind.name)" + (k.defaultValue.map { " (default \($0.repr))" } ?? ", required") + doc(k)
         }
         if !params.isEmpty { out += "parameters:\n" + params.map { $0 + "\n" }.joined() }
         if !b.aliases.isEmpty { out += "also called: " + b.aliases.joined(separator: ", ") + "\n" }

@@ -40,7 +40,7 @@ extension ArgumentSpec {
     static let filters = ArgumentSpec("filters", .integer, positional: true, check: .positive, doc: "the number of output channels")
     /// `kernel_size`: the window's height and width.
     static let kernelSize = ArgumentSpec("kernel_size", .size2D, positional: true, check: .positive,
-                                         doc: "the kernel's height and width: one integer or two")
+                                         doc: "the height and width of the kernel")
     /// `depth_multiplier`: output channels per input channel of a depthwise convolution.
     static let depthMultiplier = ArgumentSpec("depth_multiplier", .integer, default: .int(1), check: .positive,
                                               doc: "the filters each input channel gets")
