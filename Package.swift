@@ -57,7 +57,7 @@ let package = Package(
         ], swiftSettings: [.swiftLanguageMode(.v5)]),
         // The benchmarks keep Swift 5 mode: their workload tables are global lets of closures taking
         // `inout RandomGenerator` and a global checksum var (17 errors in Swift 6 mode).
-        .executableTarget(name: "plexus-bench", dependencies: ["PlexusNN", "CBLAS"],
+        .executableTarget(name: "plexus-bench", dependencies: ["PlexusNN", "PlexusLang", "CBLAS"],
                           swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "PlexusTensorTests", dependencies: ["PlexusTensor"]),
         .testTarget(name: "PlexusNNTests", dependencies: [

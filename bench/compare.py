@@ -8,6 +8,9 @@ best against best. Peak resident memory is each process's own (one workload per 
 
   python3 bench/compare.py --plexus PATH --torch PYTHON [--ort PYTHON] [--rounds 2] [WORKLOAD ...]
 
+A workload named X_script (the step typed as a script in a Session) runs beside its X_api twin (the
+same step through the Swift API), both ours, and goes into a second table: what the language costs.
+
 The ONNX Runtime column appears when --ort is given and bench/ort_plexus.py exists: it times
 Plexus's own ONNX exports and prints the same JSON line as torch_ref.py for one workload.
 Standard library only: the reference interpreters bring torch / onnxruntime themselves."""
@@ -15,7 +18,7 @@ import argparse, ctypes.util, json, os, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT = ["mlp", "siamese", "hyper", "vgg16_infer", "resnet50_infer", "mobilenet_infer",
-           "resnet50_train", "mobilenet_train"]
+           "resnet50_train", "mobilenet_train", "mlp_script", "siamese_script", "predict_script"]
 INFERENCE = {"vgg16_infer", "resnet50_infer", "mobilenet_infer"}
 TRAINING = {"mlp", "siamese", "hyper", "resnet50_train", "mobilenet_train"}
 HASWELL = {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": "512"}
@@ -72,6 +75,24 @@ def table(results, workloads, with_ort):
     return "\n".join(rows)
 
 
+def language_table(results, workloads):
+    rows = ["| workload | script ms | Swift API ms | script / API |", "| --- | --- | --- | --- |"]
+    for w in workloads:
+        script, api = [x["ms_per_step"] for x in results[w]["plexus"]], [x["ms_per_step"] for x in results[w]["api"]]
+        ratio = f"{min(script) / min(api):.3f}x" if script and api else "-"
+        rows.append(f"| {w[:-len('_script')]} | {fmt(script)} | {fmt(api)} | {ratio} |")
+    return "\n".join(rows)
+
+
+def commands(w, a, ort_script, with_ort):
+    """(impl, command) pairs to run for workload `w`, alternating."""
+    if w.endswith("_script"):
+        return [("plexus", [a.plexus, w]), ("api", [a.plexus, w[:-len("_script")] + "_api"])]
+    return [("plexus", [a.plexus, w]),
+            ("torch", [a.torch, os.path.join(HERE, "torch_ref.py"), w])] + \
+           ([("ort", [a.ort, ort_script, w])] if with_ort and w in INFERENCE else [])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--plexus", required=True, help="the release plexus-bench binary")
@@ -91,21 +112,25 @@ def main():
     if a.env in ("haswell", "both"):
         envs.append(("OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512 for every process", {**base, **HASWELL}))
     for title, env in envs:
-        results = {w: {"plexus": [], "torch": [], "ort": []} for w in a.workloads}
+        results = {w: {"plexus": [], "torch": [], "ort": [], "api": []} for w in a.workloads}
         for rnd in range(a.rounds):
             for w in a.workloads:
-                for impl, cmd in [("plexus", [a.plexus, w]),
-                                  ("torch", [a.torch, os.path.join(HERE, "torch_ref.py"), w])] + \
-                                 ([("ort", [a.ort, ort_script, w])] if with_ort and w in INFERENCE else []):
+                for impl, cmd in commands(w, a, ort_script, with_ort):
                     r = run_one(cmd, env)
                     if r:
                         results[w][impl].append(r)
                         print(f"  round {rnd + 1} {impl:6} {w:16} {r['ms_per_step']:10.2f} ms {r.get('peak_rss_mb', '-'):>6} MB peak",
                               file=sys.stderr, flush=True)
-        impls = sorted({x["impl"] for r in results.values() for k in r for x in r[k]})
+        impls = sorted({x["impl"] for r in results.values() for k in r if k != "api" for x in r[k]})
         print(f"\n{title}; OpenBLAS kernel: {openblas_core(env)}; {', '.join(impls)}; "
               f"best of {a.rounds} alternating rounds, (worst) when they differ by 5% or more\n")
-        print(table(results, a.workloads, with_ort), flush=True)
+        versus = [w for w in a.workloads if not w.endswith("_script")]
+        language = [w for w in a.workloads if w.endswith("_script")]
+        if versus:
+            print(table(results, versus, with_ort), flush=True)
+        if language:
+            print("\nWhat the language costs (ours only: the step typed as a script vs the Swift API):\n")
+            print(language_table(results, language), flush=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ import Synchronization
 /// - Buffers are matched by exact element count: a plan's steps request the same sizes each time.
 /// - The pool keeps at most `capacityBytes`; a buffer that would exceed it is freed at once, so a
 ///   one-off huge batch does not stay pinned. `drain()` frees everything it keeps (the plan calls
-///   it when it goes away, and `BufferPool.drainAll()` when the REPL finishes a statement).
+///   it when it goes away). Between inputs the REPL calls `BufferPool.trimAll(keepingAtMost:)`:
+///   the pools of the plans run most recently stay (a `step(...)` typed again reuses its buffers),
+///   the rest are drained once their total passes the budget.
 /// - `AllocationStatistics.allocationCount` counts only buffers taken from the system, so a test
 ///   can check that steps 2..n of a loop allocate nothing.
 public final class BufferPool: @unchecked Sendable {
@@ -30,6 +32,8 @@ public final class BufferPool: @unchecked Sendable {
         var kept: [Int: [Kept]] = [:]
         var keptBytes = 0
         var open = true
+        /// `BufferPool.clock` when the pool was last made active: the order `trimAll` keeps pools in.
+        var lastActive: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -84,6 +88,8 @@ public final class BufferPool: @unchecked Sendable {
     // MARK: - The active pool
 
     private static let active = Mutex<BufferPool?>(nil)
+    /// Counts activations, so pools can be ordered by when they last ran.
+    private static let clock = Mutex<UInt64>(0)
 
     /// The pool new tensor buffers come from now, if any.
     static var current: BufferPool? { active.withLock { $0 } }
@@ -91,6 +97,8 @@ public final class BufferPool: @unchecked Sendable {
     /// Runs `body` with `pool` active: tensors made inside (on any thread) take their buffers
     /// from it and give them back to it when freed. The previous active pool is restored after.
     public static func withActive<T>(_ pool: BufferPool, _ body: () throws -> T) rethrows -> T {
+        let tick = clock.withLock { c -> UInt64 in c += 1; return c }
+        pool.state.withLock { $0.lastActive = tick }
         let previous = active.withLock { a -> BufferPool? in
             let p = a
             a = pool
@@ -105,13 +113,42 @@ public final class BufferPool: @unchecked Sendable {
     private struct Weak { weak var pool: BufferPool?; init(_ p: BufferPool) { pool = p } }
     private static let registry = Mutex<[Weak]>([])
 
-    /// Drains every pool alive: what a long-lived process calls between pieces of work (the REPL
-    /// after each statement), so buffers kept for a loop do not outlive it.
-    public static func drainAll() {
-        let pools = registry.withLock { r -> [BufferPool] in
+    /// Every pool alive.
+    private static var alive: [BufferPool] {
+        registry.withLock { r -> [BufferPool] in
             r.removeAll { $0.pool == nil }
             return r.compactMap(\.pool)
         }
-        for p in pools { p.drain() }
     }
+
+    /// Drains every pool alive.
+    public static func drainAll() {
+        for p in alive { p.drain() }
+    }
+
+    /// Keeps the buffers of the most recently run pools, as long as together they hold at most
+    /// `budget` bytes, and drains the others: what a long-lived process calls between pieces of
+    /// work (the REPL after each input).
+    ///
+    /// Why not drain everything: `step(m, data)` typed again and again would then take every
+    /// buffer from the system on every call (for the mlp step, a third of its time); why not keep
+    /// everything: buffers of a `predict` on VGG16 an hour ago should not stay pinned. A pool alone
+    /// above the budget is drained too.
+    public static func trimAll(keepingAtMost budget: Int) {
+        let pools = alive.map { p in (pool: p, state: p.state.withLock { ($0.lastActive, $0.keptBytes) }) }
+            .sorted { $0.state.0 > $1.state.0 }
+        var kept = 0
+        for (pool, (_, bytes)) in pools {
+            if kept + bytes <= budget { kept += bytes } else { pool.drain() }
+        }
+    }
+
+    /// What the REPL calls after each input: `trimAll` with a budget of 256 MiB, or an eighth of
+    /// the memory available when first asked if that is less.
+    public static func trimBetweenInputs() { trimAll(keepingAtMost: betweenInputsBudget) }
+
+    /// Worked out once: reading the system's memory figures after every input costs ~50 us, more
+    /// than the buffers save on a small step. (Private: a public `static let` read from another
+    /// module was re-evaluated on every read in a release build.)
+    private static let betweenInputsBudget = Swift.min(256 << 20, MemoryLimit.availableBytes() / 8)
 }

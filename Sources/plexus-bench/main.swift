@@ -43,7 +43,7 @@ func report(_ workload: String, ms: Double, flops: Double) {
 var checksum: Float = 0
 
 /// Every workload by name, in the order a bare `plexus-bench` runs them.
-let workloads: [(name: String, run: (inout RandomGenerator) throws -> Void)] = kernelWorkloads + modelWorkloads + zooWorkloads
+let workloads: [(name: String, run: (inout RandomGenerator) throws -> Void)] = kernelWorkloads + modelWorkloads + zooWorkloads + scriptWorkloads
 
 func run() throws {
     let arguments = Array(CommandLine.arguments.dropFirst())

@@ -91,4 +91,17 @@ final class SteadyStateAllocationTests: XCTestCase {
         pool.drain()
         XCTAssertEqual(pool.keptBytes, 0)
     }
+
+    func testTrimmingBetweenInputsKeepsTheMostRecentlyRunPoolWithinTheBudget() throws {
+        let older = BufferPool(capacityBytes: 4000), newer = BufferPool(capacityBytes: 4000)
+        BufferPool.withActive(older) { _ = try? Tensor(shape: [600], repeating: 0) }
+        BufferPool.withActive(newer) { _ = try? Tensor(shape: [600], repeating: 0) }
+        XCTAssertEqual(older.keptBytes, 2400)
+        XCTAssertEqual(newer.keptBytes, 2400)
+        BufferPool.trimAll(keepingAtMost: 3000)   // room for one of the two
+        XCTAssertEqual(newer.keptBytes, 2400, "the pool run last keeps its buffers for the next input")
+        XCTAssertEqual(older.keptBytes, 0, "an older pool past the budget is drained")
+        BufferPool.trimAll(keepingAtMost: 1000)   // a pool alone above the budget goes too
+        XCTAssertEqual(newer.keptBytes, 0)
+    }
 }

@@ -39,6 +39,23 @@ extension BuiltinRegistry {
             interpreter.write("saved \(formatShape(t.shape)) to \(path)\n")
             return .nothing
         }
+        register("dataset", category: BuiltinCategory.data,
+                 signature: Signature(positional: [Param("x", .oneOf([.tensor, .list])), Param("target", .tensor)]),
+                 help: "A dataset from tensors of values, as Keras's fit(x, y) takes them: `x` one tensor (the input `x`) or a list of tensors (inputs `x1`, `x2`, ... in the order the model's inputs take them) and the target, each indexed by sample along its first dimension.",
+                 example: "data = dataset(randn(100, 4), zeros(100))    # Dataset(100 samples: x (4) -> target ())") { args, _ in
+            var inputs: [(name: String, tensor: Tensor)] = []
+            switch args["x"] {
+            case .tensor(let t): inputs = [(name: "x", tensor: t)]
+            case .list(let xs):
+                for (i, x) in xs.enumerated() {
+                    guard case .tensor(let t) = x else { throw args.kindError("x", "a tensor or a list of tensors") }
+                    inputs.append((name: "x\(i + 1)", tensor: t))
+                }
+            default: throw args.kindError("x", "a tensor or a list of tensors")
+            }
+            guard case .tensor(let target) = args["target"] else { throw args.kindError("target", "a tensor") }
+            return .dataset(try args.attempt { try Dataset(inputs: inputs, target: target) })
+        }
         register("split", category: BuiltinCategory.data,
                  signature: Signature(positional: [Param("data", .dataset), Param("fraction", .number)],
                                       keywords: [Param("shuffle", .bool, default: .bool(false))]),

@@ -129,8 +129,9 @@ public final class Session {
             if loadDepth == 0, status == .ok { afterLearnerInput(ranSince: ranBefore) }
             return status
         }
-        // Buffers the plans kept for a loop (fit, predict's batches) do not outlive the input.
-        if loadDepth == 0 { BufferPool.drainAll() }
+        // Buffers the plans kept for a loop (fit, predict's batches) outlive the input only for the
+        // plans run last, within a budget: the next `step(...)` reuses them (docs/execution.md).
+        if loadDepth == 0 { BufferPool.trimBetweenInputs() }
         return RunResult(status: status, diagnostics: diagnostics, output: transcript)
     }
 
