@@ -1,9 +1,25 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
-// Language mode 5: the kernels hand unsafe buffer pointers to DispatchQueue.concurrentPerform,
-// which Swift 6's strict Sendable checking rejects without adding anything here (the REPL is
-// single-threaded above the kernels).
+// Swift 6 language mode package-wide (the two executables keep 5, reasons at their targets).
+
+/// The kernels' own loops (depthwise convolution, activations, bias and normalisation passes,
+/// optimiser updates) compiled for AVX2 when the machine building them has it: twice the lanes
+/// of the x86-64 baseline (SSE2). Only when the building machine says so in /proc/cpuinfo, since
+/// the binaries run where they are built (`make`, CI); elsewhere (another architecture, an older
+/// CPU, no /proc) the baseline. No `-ffast-math`: results stay the same to the bit, only wider.
+let kernelSettings: [SwiftSetting] = {
+    #if arch(x86_64)
+    guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [] }
+    let flags = Set(cpu.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init))
+    guard flags.isSuperset(of: ["avx2", "fma", "f16c", "bmi2"]) else { return [] }
+    return [.unsafeFlags(["-target-cpu", "haswell"])]
+    #else
+    return []
+    #endif
+}()
+
 let package = Package(
     name: "Plexus",
     products: [
@@ -38,12 +54,12 @@ let package = Package(
             pkgConfig: "hdf5-serial",
             providers: [.apt(["libhdf5-dev"])]
         ),
-        .target(name: "PlexusTensor", dependencies: ["CBLAS"]),
+        .target(name: "PlexusTensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         .target(name: "PlexusNN", dependencies: [
             "PlexusTensor", "CHDF5",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+        ], swiftSettings: kernelSettings),
         .target(name: "PlexusLang", dependencies: ["PlexusNN"]),
         // The shell stays in Swift 5 mode: GNU readline calls back into it through C function
         // pointers that reach the shell's state through globals (the completion candidates, the

@@ -75,3 +75,26 @@ final class ArithmeticTests: XCTestCase {
         XCTAssertEqual(try Tensor.normal([16], using: &g1).scalars, try Tensor.normal([16], using: &g2).scalars)
     }
 }
+
+extension ArithmeticTests {
+    /// The written-out same-shape loops of `arithmetic` agree with the operator applied element by
+    /// element (through the general broadcasting path), infinities and NaN included; other shapes
+    /// broadcast as before.
+    func testArithmeticOnOneShapeEqualsTheOperatorElementByElement() throws {
+        var gen = RandomGenerator(seed: 5)
+        var a = try Tensor.normal([3, 37], using: &gen), b = try Tensor.normal([3, 37], using: &gen)
+        a.withUnsafeMutableBufferPointer { $0[0] = .infinity; $0[1] = .nan; $0[2] = 1 }
+        b.withUnsafeMutableBufferPointer { $0[2] = 0; $0[3] = 0 }
+        for op in [Arithmetic.add, .subtract, .multiply, .divide] {
+            let fast = try a.arithmetic(op, b, op: "test")
+            let slow = try a.broadcasting(b, op: "test", op.function)
+            XCTAssertEqual(fast.shape, [3, 37])
+            for (x, y) in zip(fast.scalars, slow.scalars) {
+                XCTAssertTrue(x == y || (x.isNaN && y.isNaN), "\(op): \(x) vs \(y)")
+            }
+        }
+        let row = try Tensor.normal([37], using: &gen)
+        XCTAssertEqual(try a.arithmetic(.add, row, op: "test").shape, [3, 37], "a row still broadcasts")
+        XCTAssertThrowsError(try a.arithmetic(.add, Tensor.zeros([4]), op: "test"))
+    }
+}

@@ -233,3 +233,20 @@ extension Conv2DTests {
         }
     }
 }
+
+extension Conv2DTests {
+    /// With a multiplier of 1 each output pixel sums its taps sixteen channels at a time in
+    /// registers: 35 channels cover two full blocks and a tail of three; strides, dilation and
+    /// padding leave border pixels with fewer taps. Equal to the definition.
+    func testDepthwiseWithOneFilterPerChannelMatchesTheDefinitionAcrossBlocksAndBorders() throws {
+        var gen = RandomGenerator(seed: 79)
+        let x = try Tensor.normal([2, 9, 8, 35], using: &gen)
+        let w = try Tensor.normal([3, 3, 1, 35], using: &gen)
+        for (strides, dilation, padding) in [((1, 1), (1, 1), Padding.same), ((2, 2), (1, 1), .same),
+                                             ((1, 1), (2, 2), .same), ((2, 1), (1, 1), .valid)] {
+            let y = try conv2d(x, w, strides: strides, padding: padding, dilation: dilation, groups: 35)
+            assertClose(y, try referenceConv(x, w, strides: strides, padding: padding, dilation: dilation, groups: 35), 1e-4,
+                        "strides \(strides) dilation \(dilation) \(padding)")
+        }
+    }
+}

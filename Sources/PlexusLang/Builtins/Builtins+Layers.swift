@@ -115,17 +115,17 @@ extension BuiltinRegistry {
         let mergeSignature = Signature(variadic: Param("tensors", .oneOf([.tensorLike, .list, .tuple])), keywords: [nameParam])
         let merges: [(String, String, String, (String?) throws -> Layer, ([Tensor]) throws -> Tensor)] = [
             ("add", "Add", "The elementwise sum of its inputs (Keras Add): a residual connection.",
-             { try Add(name: $0) }, { ts in try ts.dropFirst().reduce(ts[0]) { try $0.broadcasting($1, op: "add") { $0 + $1 } } }),
+             { try Add(name: $0) }, { ts in try ts.dropFirst().reduce(ts[0]) { try $0.arithmetic(.add, $1, op: "add") } }),
             ("subtract", "Subtract", "The first input minus the second (Keras Subtract; exactly two).",
              { try Subtract(name: $0) }, { ts in
                 guard ts.count == 2 else { throw TensorError("subtract", "takes exactly two tensors, got \(ts.count)") }
-                return try ts[0].broadcasting(ts[1], op: "subtract") { $0 - $1 }
+                return try ts[0].arithmetic(.subtract, ts[1], op: "subtract")
              }),
             ("multiply", "Multiply", "The elementwise product of its inputs (Keras Multiply).",
-             { try Multiply(name: $0) }, { ts in try ts.dropFirst().reduce(ts[0]) { try $0.broadcasting($1, op: "multiply") { $0 * $1 } } }),
+             { try Multiply(name: $0) }, { ts in try ts.dropFirst().reduce(ts[0]) { try $0.arithmetic(.multiply, $1, op: "multiply") } }),
             ("average", "Average", "The elementwise mean of its inputs (Keras Average).",
              { try Average(name: $0) }, { ts in
-                let total = try ts.dropFirst().reduce(ts[0]) { try $0.broadcasting($1, op: "average") { $0 + $1 } }
+                let total = try ts.dropFirst().reduce(ts[0]) { try $0.arithmetic(.add, $1, op: "average") }
                 let n = Float(ts.count)
                 return total.mapElements { $0 / n }
              }),

@@ -80,10 +80,10 @@ enum TensorAlgebra {
 
     static func concrete(_ op: BinaryOperator, _ a: Tensor, _ b: Tensor, at span: SourceSpan) throws -> Tensor {
         switch op {
-        case .add: return try a.broadcasting(b, op: "add") { $0 + $1 }
-        case .subtract: return try a.broadcasting(b, op: "subtract") { $0 - $1 }
-        case .multiply: return try a.broadcasting(b, op: "multiply") { $0 * $1 }
-        case .divide: return try a.broadcasting(b, op: "divide") { $0 / $1 }
+        case .add: return try a.arithmetic(.add, b, op: "add")
+        case .subtract: return try a.arithmetic(.subtract, b, op: "subtract")
+        case .multiply: return try a.arithmetic(.multiply, b, op: "multiply")
+        case .divide: return try a.arithmetic(.divide, b, op: "divide")
         case .power: return try pow(a, b)
         default:
             throw Diagnostic("'\(op.rawValue)' is not defined on tensors", at: span)

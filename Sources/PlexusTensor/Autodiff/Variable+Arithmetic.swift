@@ -4,7 +4,7 @@
 extension Variable {
     /// `a + b`, broadcasting.
     public static func + (a: Variable, b: Variable) throws -> Variable {
-        let out = try a.value.broadcasting(b.value, op: "add", +)
+        let out = try a.value.arithmetic(.add, b.value, op: "add")
         return record(out, parents: [a, b]) { g in
             [a.requiresGrad ? try g.summed(toShape: a.shape) : nil,
              b.requiresGrad ? try g.summed(toShape: b.shape) : nil]
@@ -13,7 +13,7 @@ extension Variable {
 
     /// `a - b`, broadcasting.
     public static func - (a: Variable, b: Variable) throws -> Variable {
-        let out = try a.value.broadcasting(b.value, op: "subtract", -)
+        let out = try a.value.arithmetic(.subtract, b.value, op: "subtract")
         return record(out, parents: [a, b]) { g in
             [a.requiresGrad ? try g.summed(toShape: a.shape) : nil,
              b.requiresGrad ? try g.mapElements { -$0 }.summed(toShape: b.shape) : nil]
@@ -23,21 +23,21 @@ extension Variable {
     /// `a * b` elementwise, broadcasting.
     public static func * (a: Variable, b: Variable) throws -> Variable {
         let av = a.value, bv = b.value
-        let out = try av.broadcasting(bv, op: "multiply", *)
+        let out = try av.arithmetic(.multiply, bv, op: "multiply")
         return record(out, parents: [a, b]) { g in
-            [a.requiresGrad ? try g.broadcasting(bv, op: "multiply", *).summed(toShape: a.shape) : nil,
-             b.requiresGrad ? try g.broadcasting(av, op: "multiply", *).summed(toShape: b.shape) : nil]
+            [a.requiresGrad ? try g.arithmetic(.multiply, bv, op: "multiply").summed(toShape: a.shape) : nil,
+             b.requiresGrad ? try g.arithmetic(.multiply, av, op: "multiply").summed(toShape: b.shape) : nil]
         }
     }
 
     /// `a / b` elementwise, broadcasting.
     public static func / (a: Variable, b: Variable) throws -> Variable {
         let av = a.value, bv = b.value
-        let out = try av.broadcasting(bv, op: "divide", /)
+        let out = try av.arithmetic(.divide, bv, op: "divide")
         return record(out, parents: [a, b]) { g in
-            [a.requiresGrad ? try g.broadcasting(bv, op: "divide", /).summed(toShape: a.shape) : nil,
+            [a.requiresGrad ? try g.arithmetic(.divide, bv, op: "divide").summed(toShape: a.shape) : nil,
              // d(a/b)/db = -a / b^2 = -out / b
-             b.requiresGrad ? try g.broadcasting(out, op: "multiply", *)
+             b.requiresGrad ? try g.arithmetic(.multiply, out, op: "multiply")
                 .broadcasting(bv, op: "divide") { -$0 / $1 }.summed(toShape: b.shape) : nil]
         }
     }
