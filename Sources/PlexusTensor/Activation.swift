@@ -122,6 +122,12 @@ public enum Activation: Hashable, Sendable, CustomStringConvertible {
         parallelFor(count, grain: grain) { r in forwardLoop(x, buffer, r) }
     }
 
+    /// `applyInPlace` on the calling thread, for a kernel already inside a parallel loop.
+    func applyInPlaceSerially(_ buffer: UnsafeMutablePointer<Float>, count: Int) {
+        if case .linear = self { return }
+        forwardLoop(UnsafePointer(buffer), buffer, 0..<count)
+    }
+
     /// The gradient with respect to the input, `gradient * f'(x)`, from the activation's output
     /// `y = f(x)` alone (see `derivativeFromOutput` for which activations allow it).
     ///

@@ -42,6 +42,11 @@ public final class ExecutionPlan: CustomStringConvertible {
         var fusedActivation: ActivationFunction?
         /// The call's activation was fused into its producer: it passes its input on.
         var isAlias = false
+        /// In inference, the batch normalisation (and the activation after it) that read this
+        /// call's output, applied in place to it as one per-channel pass (`InferenceEpilogue`).
+        var inferenceEpilogue: InferenceEpilogue?
+        /// In inference, the call was taken into its producer's epilogue: it passes its input on.
+        var inferenceAlias = false
         /// Slots whose last reader is this call.
         var release: [Int] = []
     }
@@ -109,6 +114,7 @@ public final class ExecutionPlan: CustomStringConvertible {
             return s
         }
         ExecutionPlan.fuseActivations(&steps, outputs: Set(outputSlots))
+        ExecutionPlan.fuseInferenceNormalizations(&steps, outputs: Set(outputSlots))
         ExecutionPlan.planReleases(&steps, outputs: Set(outputSlots))
         self.logitsTap = outputSlots.count == 1 ? LogitsTap.find(output: outputSlots[0], in: steps) : nil
         self.steps = steps
@@ -139,6 +145,45 @@ public final class ExecutionPlan: CustomStringConvertible {
             guard let function, steps[c].inputs.count == 1 else { continue }
             steps[i].fusedActivation = function
             steps[c].isAlias = true
+        }
+    }
+
+    /// Marks each producer / batch normalisation (/ activation) chain that inference runs as one
+    /// op: a `Dense` or convolution without activation whose only reader is a `BatchNormalization`
+    /// on the last axis, and, when the normalisation's only reader is an elementwise `Activation`
+    /// or `ReLU` that is not a model output, that activation too. Training runs them as written
+    /// (batch statistics, and each op's own backward rule).
+    private static func fuseInferenceNormalizations(_ steps: inout [Step], outputs: Set<Int>) {
+        var readers: [Int: [Int]] = [:]
+        for (i, step) in steps.enumerated() {
+            for s in step.inputs { readers[s, default: []].append(i) }
+        }
+        func onlyReader(of i: Int) -> Int? {
+            guard steps[i].outputs.count == 1, !outputs.contains(steps[i].outputs[0]),
+                  let r = readers[steps[i].outputs[0]], r.count == 1 else { return nil }
+            return r[0]
+        }
+        for i in steps.indices {
+            guard let producer = steps[i].node.layer as? ActivationFusing, producer.activation == .linear,
+                  steps[i].fusedActivation == nil, !steps[i].isAlias,
+                  let b = onlyReader(of: i), let norm = steps[b].node.layer as? BatchNormalization,
+                  steps[b].inputs.count == 1, let shape = steps[i].node.outputShapes.first,
+                  resolveAxis(norm.axis, rank: shape.count) == shape.count - 1, let channels = shape.last ?? nil else { continue }
+            var activation: ActivationFunction = .linear
+            if let a = onlyReader(of: b), steps[a].inputs.count == 1 {
+                let function: ActivationFunction?
+                switch steps[a].node.layer {
+                case let layer as Activation: function = layer.activation
+                case let relu as ReLU: function = relu.equivalentFunction
+                default: function = nil
+                }
+                if let function, function.elementwise != nil {
+                    activation = function
+                    steps[a].inferenceAlias = true
+                }
+            }
+            steps[i].inferenceEpilogue = InferenceEpilogue(norm: norm, channels: channels, activation: activation)
+            steps[b].inferenceAlias = true
         }
     }
 
@@ -194,6 +239,8 @@ public final class ExecutionPlan: CustomStringConvertible {
     private func execute(_ inputs: [Variable], _ context: ForwardContext, _ slots: inout [Variable?],
                          tap: LogitsTap?) throws -> [Variable] {
         for (s, v) in zip(inputSlots, inputs) { slots[s] = v }
+        // Inference without a tape: normalisations run in their producer's epilogue.
+        let inference = !context.training && !GradMode.isEnabled
         for (index, step) in steps.enumerated() {
             var args: [Variable] = []
             args.reserveCapacity(step.inputs.count)
@@ -202,8 +249,10 @@ public final class ExecutionPlan: CustomStringConvertible {
                 args.append(v)
             }
             let outs: [Variable]
-            if step.isAlias {
+            if step.isAlias || (inference && step.inferenceAlias) {
                 outs = args
+            } else if inference, let epilogue = step.inferenceEpilogue {
+                outs = [try callWithEpilogue(step, args, context, epilogue)]
             } else if let tap, tap.step == index {
                 outs = tap.passesInput ? args : try call(step, args, context, activation: .linear)
             } else {
@@ -236,6 +285,23 @@ public final class ExecutionPlan: CustomStringConvertible {
             e.layer = "\(layer.name)/\(e.layer ?? "")"
             throw e
         }
+    }
+
+    /// The producer's op without activation, then the normalisation and activation of `epilogue`
+    /// in place on its output, as one pass.
+    private func callWithEpilogue(_ step: Step, _ args: [Variable], _ context: ForwardContext,
+                                  _ epilogue: InferenceEpilogue) throws -> Variable {
+        var z = try call(step, args, context, activation: .linear)[0].value
+        let norm = epilogue.norm
+        do {
+            guard let affine = try norm.inferenceAffine(inputRank: z.rank, channels: epilogue.channels, context: context) else {
+                throw NetworkError(norm.name, "internal: a fused normalisation is not on the last axis")
+            }
+            try channelAffineInPlace(&z, scale: affine.scale, shift: affine.shift, activation: epilogue.activation.elementwise ?? .linear)
+        } catch let e as TensorError {
+            throw NetworkError(norm.name, "cannot run: \(e)", received: [.init(shape: z.shape.map { $0 })])
+        }
+        return Variable(z)
     }
 
     /// Throws unless there is one value per model input, each of the input's rank with its known
@@ -274,10 +340,26 @@ public final class ExecutionPlan: CustomStringConvertible {
             let l = step.node.layer
             var line = "  \(l.name) (\(l.typeName))"
             if let f = step.fusedActivation { line += " + \(f)" }
+            if let e = step.inferenceEpilogue {
+                line += " + \(e.norm.name) in inference" + (e.activation == .linear ? "" : " + \(e.activation)")
+            }
             if step.isAlias, let s = step.inputs.first, let p = producerOf[s] { line += " (fused into \(p))" }
             line += ": \(step.inputs) -> \(step.outputs)"
             lines.append(line)
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// A batch normalisation (and an activation after it) that an inference run applies in place to
+/// the output of the `Dense` or convolution before it, in one per-channel pass
+/// (`channelAffineInPlace`): where the three layers would write the map three times, it is
+/// written once by the kernel and once more by the epilogue. The scale and shift are worked out
+/// from the layer's weights on every run, so training, `load_weights` or surgery in between are
+/// seen at once.
+struct InferenceEpilogue {
+    let norm: BatchNormalization
+    /// The size of the last axis (the normalised channels).
+    let channels: Int
+    let activation: ActivationFunction
 }

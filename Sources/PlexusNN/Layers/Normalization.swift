@@ -138,6 +138,20 @@ public final class BatchNormalization: Layer {
     }
 }
 
+extension BatchNormalization {
+    /// The per-channel `(scale, shift)` this layer applies in inference (the moving statistics),
+    /// for an execution plan that applies it in the epilogue of the op before it; nil unless the
+    /// feature axis is the last of an input of rank `inputRank`.
+    func inferenceAffine(inputRank: Int, channels: Int, context: ForwardContext) throws -> (scale: [Float], shift: [Float])? {
+        guard resolveAxis(axis, rank: inputRank) == inputRank - 1 else { return nil }
+        return try batchNormInferenceAffine(
+            gamma: try optionalVariable("gamma", context)?.value ?? Tensor.ones([channels]),
+            beta: try optionalVariable("beta", context)?.value ?? Tensor.zeros([channels]),
+            movingMean: try variable("moving_mean", context).value, movingVariance: try variable("moving_variance", context).value,
+            channels: channels, epsilon: epsilon)
+    }
+}
+
 /// Keras `LayerNormalization(axis=-1, epsilon=0.001, center=True, scale=True)`: normalises each
 /// sample over `axis` (one axis or several).
 ///

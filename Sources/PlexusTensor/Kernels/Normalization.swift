@@ -320,3 +320,53 @@ func layerNormParameterGradients(_ grad: Tensor, _ x: Tensor, _ saved: LayerNorm
 public func layerNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, axis: Int = -1, epsilon: Float = 1e-3) throws -> Tensor {
     try layerNormForward(x, gamma: gamma, beta: beta, axis: axis, epsilon: epsilon).0
 }
+
+// MARK: - Inference batch normalisation as an epilogue
+
+/// Inference batch normalisation's per-channel `(scale, shift)`, `y = x * scale + shift` on the
+/// moving statistics: the numbers `batchNormForward` computes when not training, so a plan that
+/// applies them in a convolution's epilogue gets the same results to the bit.
+///
+/// - Throws: `TensorError` when a vector's length is not `channels` or epsilon is negative.
+public func batchNormInferenceAffine(gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor,
+                                     channels c: Int, epsilon: Float) throws -> (scale: [Float], shift: [Float]) {
+    let op = "batchnorm"
+    for (t, name) in [(gamma, "gamma"), (beta, "beta"), (movingMean, "moving_mean"), (movingVariance, "moving_variance")] {
+        guard t.rank == 1, t.count == c else {
+            throw TensorError(op, "\(name) has shape \(formatShape(t.shape)); expected (\(c),) for \(c) channels")
+        }
+    }
+    guard epsilon >= 0, epsilon.isFinite else { throw TensorError(op, "epsilon \(epsilon) must be a finite non-negative number") }
+    let center = movingMean.scalars
+    let invStd = movingVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
+    let g = gamma.scalars, b = beta.scalars
+    let scale = (0..<c).map { g[$0] * invStd[$0] }
+    let shift = (0..<c).map { b[$0] - center[$0] * scale[$0] }
+    return (scale, shift)
+}
+
+/// `x = activation(x * scale + shift)` per channel (the last axis), in place, row by row: the
+/// affine and the activation touch each row once while it is in cache, where a batch-norm layer
+/// and an activation layer after a convolution read and write the whole map twice more.
+///
+/// - Throws: `TensorError` when the last axis is not `scale.count` long or the vectors differ.
+public func channelAffineInPlace(_ x: inout Tensor, scale: [Float], shift: [Float], activation: Activation) throws {
+    let c = scale.count
+    guard c > 0, shift.count == c, x.rank >= 1, x.shape[x.rank - 1] == c else {
+        throw TensorError("batchnorm", "a per-channel scale of \(c) does not fit \(formatShape(x.shape))")
+    }
+    let rows = x.count / c
+    x.withUnsafeMutableBufferPointer { xb in
+        guard let xp = xb.baseAddress else { return }
+        scale.withUnsafeBufferPointer { sp in shift.withUnsafeBufferPointer { tp in
+            guard let s = sp.baseAddress, let t = tp.baseAddress else { return }
+            parallelFor(rows, grain: Swift.max(1, 32_768 / c)) { range in
+                for r in range {
+                    let row = xp + r &* c
+                    for k in 0..<c { row[k] = row[k] * s[k] + t[k] }
+                    activation.applyInPlaceSerially(row, count: c)
+                }
+            }
+        } }
+    }
+}
