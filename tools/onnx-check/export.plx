@@ -77,6 +77,8 @@ export_onnx(hybrid, out + "graft_hybrid/model.onnx", test_inputs: images(224, 22
 # The rest of the layer table: layers the zoo does not use.
 xl = input(12, 10, 3, name: "pixels")
 l1 = xl |> rescaling(0.5, offset: 0.1) |> separable_conv2d(8, 3, padding: "same", activation: gelu)
+# Padded on two sides and cropped on the other two: the same size, shifted (ONNX Pad and Slice).
+l1 = l1 |> zero_padding2d(((2, 0), (1, 1))) |> cropping2d(((0, 2), (2, 0)))
 l2 = xl |> depthwise_conv2d(3, depth_multiplier: 2, strides: 2, padding: "same", activation: silu)
 l2 = l2 |> conv2d_transpose(8, 3, strides: 2, padding: "same", activation: elu)
 l3 = xl |> conv2d(8, 2, strides: 2, activation: leaky_relu) |> upsampling2d(2)

@@ -158,6 +158,11 @@ private func fieldAfter(_ layer: Layer, inputs: [ReceptiveFieldState?], inputSha
         a.start -= Double(z.top) * a.jump
         b.start -= Double(z.left) * b.jump
         return .spatial(height: a, width: b)
+    case let c as Cropping2D:
+        var a = h, b = w
+        a.start += Double(c.top) * a.jump
+        b.start += Double(c.left) * b.jump
+        return .spatial(height: a, width: b)
     case let u as UpSampling2D: return upsample(u.size, grow: 1)
     case let t as Conv2DTranspose: return upsample(t.strides, grow: t.kernelSize)
     default: return incoming

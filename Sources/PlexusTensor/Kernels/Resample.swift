@@ -139,3 +139,20 @@ func zeroPadding2dBackward(_ grad: Tensor, inputShape: [Int], padding: (top: Int
     }
     return gx
 }
+
+/// Removes rows above and below and columns left and right of each image of an NHWC tensor
+/// (Keras `Cropping2D`): the inverse of `zeroPadding2d`, and the same copy as its backward kernel.
+///
+/// - Parameter cropping: (top, bottom, left, right), each non-negative, leaving at least one row
+///   and one column.
+/// - Throws: `TensorError` for a non-NHWC input, a negative amount, or nothing left.
+public func cropping2d(_ x: Tensor, cropping c: (top: Int, bottom: Int, left: Int, right: Int)) throws -> Tensor {
+    let (n, h, w, ch) = try nhwcDimensions(x.shape, op: "cropping2d")
+    guard min(c.top, c.bottom, c.left, c.right) >= 0 else {
+        throw TensorError("cropping2d", "cropping (\(c.top), \(c.bottom), \(c.left), \(c.right)) must not be negative; pad instead")
+    }
+    guard c.top + c.bottom < h, c.left + c.right < w else {
+        throw TensorError("cropping2d", "cropping (\(c.top), \(c.bottom), \(c.left), \(c.right)) leaves nothing of \(formatShape(x.shape))")
+    }
+    return zeroPadding2dBackward(x, inputShape: [n, h - c.top - c.bottom, w - c.left - c.right, ch], padding: c)
+}

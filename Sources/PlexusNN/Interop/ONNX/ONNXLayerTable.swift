@@ -149,6 +149,14 @@ extension ONNXExporter {
             let pads = g.int64Constant([0, 0, l.top, l.left, 0, 0, l.bottom, l.right], name: name + "/pads")
             return [image(g.add("Pad", [try nchw(0), pads], output: name))]
 
+        case let l as Cropping2D:
+            // Slice on NCHW's height and width; an end of Int64.max keeps the rest of an axis.
+            let starts = g.int64Constant([l.top, l.left], name: name + "/starts")
+            let ends = g.int64Constant([l.bottom == 0 ? Int(Int64.max) : -l.bottom, l.right == 0 ? Int(Int64.max) : -l.right],
+                                       name: name + "/ends")
+            let axes = g.int64Constant([2, 3], name: name + "/axes")
+            return [image(g.add("Slice", [try nchw(0), starts, ends, axes], output: name))]
+
         case let l as UpSampling2D:
             guard l.interpolation == .nearest else {
                 throw NetworkError(l.name, "cannot be exported to ONNX: interpolation \"bilinear\" is not implemented in Plexus either")

@@ -9,7 +9,7 @@ extension LayerSpec {
         Flatten.spec, Reshape.spec, Permute.spec,
         Dropout.spec,
         BatchNormalization.spec, LayerNormalization.spec,
-        ZeroPadding2D.spec, UpSampling2D.spec,
+        ZeroPadding2D.spec, Cropping2D.spec, UpSampling2D.spec,
         Rescaling.spec,
         Concatenate.spec,
     ]
