@@ -7,7 +7,7 @@ public struct Diagnostic: Error, Equatable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
 
     /// Extra context: "defined here", the valid choices, the call that led here.
-    public struct Note: Equatable {
+    public struct Note: Equatable, Sendable {
         public var message: String
         public var span: SourceSpan?
         public init(_ message: String, span: SourceSpan? = nil) {

@@ -8,7 +8,7 @@
 /// from, since only the call site knows.
 public struct NetworkError: Error, CustomStringConvertible, Equatable {
     /// One received input: its shape, which input it was, and which tensor produced it.
-    public struct Received: Equatable {
+    public struct Received: Equatable, Sendable {
         public var shape: [Int?]
         /// The position among the layer's inputs, so the caller can name the producer.
         public var input: Int?
