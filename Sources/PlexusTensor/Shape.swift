@@ -64,41 +64,32 @@ public func shapeSizeProblem(_ shape: [Int?]) -> String? {
     return nil
 }
 
-/// Resolves a reshape target that may contain one `-1` against an element count.
-func resolveReshape(_ target: [Int], count: Int, from shape: [Int]) throws -> [Int] {
-    var resolved = target
-    let unknown = target.indices.filter { target[$0] == -1 }
-    guard unknown.count <= 1, !target.contains(where: { $0 < -1 }) else {
-        throw TensorError("reshape", "target \(formatShape(target)) may hold at most one -1 and no other negative size")
+/// Resolves a reshape target that may contain one `-1` against the elements of `shape`
+/// (`ShapeRule.reshape`), then checks the result at the door (`checkShape`).
+///
+/// - Throws: `TensorError("reshape", ...)` naming both shapes.
+func resolveReshape(_ target: [Int], from shape: [Int]) throws -> [Int] {
+    let resolved: [Int?]
+    do {
+        resolved = try ShapeRule.reshape(shape.map { $0 }, to: target)
+    } catch {
+        throw TensorError("reshape", "\(formatShape(shape)) \(error)")
     }
-    try checkShape(target.map { $0 == -1 ? 0 : $0 }, op: "reshape")
-    let known = target.filter { $0 != -1 }.reduce(1, *)  // no overflow: checked at the door just above
-    if let u = unknown.first {
-        guard known > 0, count % known == 0 else {
-            throw TensorError("reshape", "cannot reshape \(formatShape(shape)) (\(count) elements) to \(formatShape(target))")
-        }
-        resolved[u] = count / known
-    }
-    guard shapeElementCount(resolved) == count else {
-        throw TensorError("reshape", "cannot reshape \(formatShape(shape)) (\(count) elements) to \(formatShape(target)) (\(shapeElementCount(resolved)) elements)")
-    }
-    return resolved
+    let sizes = resolved.map { $0 ?? 0 }  // invariant: every size of `shape` is known, so is every size resolved
+    try checkShape(sizes, op: "reshape")
+    return sizes
 }
 
-/// The NumPy broadcast of two shapes: aligned from the right, each pair equal or one of them 1.
+/// The NumPy broadcast of two shapes of known sizes (`ShapeRule.broadcast`).
+///
+/// - Throws: `TensorError(op, ...)` naming both shapes and the dimension that differs.
 public func broadcastShapes(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
-    let rank = max(a.count, b.count)
-    var out = [Int](repeating: 1, count: rank)
-    for i in 0..<rank {
-        let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
-        let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-        if da == db || db == 1 { out[i] = da }
-        else if da == 1 { out[i] = db }
-        else {
-            throw TensorError(op, "shapes \(formatShape(a)) and \(formatShape(b)) cannot be broadcast together (dimension \(i): \(da) vs \(db))")
-        }
+    do {
+        // invariant: known sizes in, known sizes out
+        return try ShapeRule.broadcast(a.map { $0 }, b.map { $0 }).map { $0 ?? 1 }
+    } catch {
+        throw TensorError(op, "shapes \(formatShape(a)) and \(formatShape(b)) \(error)")
     }
-    return out
 }
 
 /// Row-major strides of a shape, in elements.
@@ -113,10 +104,10 @@ func contiguousStrides(_ shape: [Int]) -> [Int] {
     return strides
 }
 
-/// Turns a possibly negative axis into 0..<rank, or throws naming the axis and the shape.
+/// Turns a possibly negative axis into 0..<rank (`ShapeRule.normalizedAxis`), or throws naming
+/// the axis and the shape.
 public func normalizeAxis(_ axis: Int, rank: Int, op: String, shape: [Int]) throws -> Int {
-    let a = axis < 0 ? axis + rank : axis
-    guard a >= 0, a < rank else {
+    guard let a = ShapeRule.normalizedAxis(axis, rank: rank) else {
         throw TensorError(op, "axis \(axis) is out of range for shape \(formatShape(shape)) of rank \(rank)")
     }
     return a

@@ -87,7 +87,7 @@ public struct Tensor {
 
     /// The same elements seen with another shape of the same element count (no copy).
     public func reshaped(to newShape: [Int]) throws -> Tensor {
-        let resolved = try resolveReshape(newShape, count: count, from: shape)
+        let resolved = try resolveReshape(newShape, from: shape)
         return Tensor(shape: resolved, storage: storage)
     }
 
