@@ -11,6 +11,14 @@ extension Variable {
         }
     }
 
+    /// `self` repeated to `shape` (NumPy's `broadcast_to`, materialised); the gradient sums back.
+    ///
+    /// - Throws: `TensorError` unless `self` broadcasts to exactly `shape`.
+    public func broadcast(to shape: [Int]) throws -> Variable {
+        let own = self.shape
+        return Variable.record(try value.broadcasted(to: shape), parents: [self]) { g in [try g.summed(toShape: own)] }
+    }
+
     /// `a - b`, broadcasting.
     public static func - (a: Variable, b: Variable) throws -> Variable {
         let out = try a.value.arithmetic(.subtract, b.value, op: "subtract")

@@ -113,6 +113,33 @@ extension Tensor {
         return out
     }
 
+    /// `self` repeated along its axes of size 1 and in front to `target` (NumPy's `broadcast_to`,
+    /// materialised): the operand of a batched matrix product whose batch dimensions are
+    /// broadcast. `summed(toShape:)` is its backward rule.
+    ///
+    /// - Throws: `TensorError("broadcast_to", ...)` unless `self` broadcasts to exactly `target`.
+    public func broadcasted(to target: [Int]) throws -> Tensor {
+        if shape == target { return self }
+        guard target.count >= shape.count, (try? broadcastShapes(shape, target, op: "broadcast_to")) == target else {
+            throw TensorError("broadcast_to", "cannot broadcast \(formatShape(shape)) to \(formatShape(target))")
+        }
+        try checkShape(target, op: "broadcast_to")
+        let out = Tensor(uninitializedShape: target)
+        let inner = target.last ?? 1
+        let rows = out.count / Swift.max(inner, 1)
+        let st = broadcastStrides(shape, to: target)
+        let step = st.last ?? 0
+        let a = storage.base, o = out.storage.base
+        parallelFor(rows, grain: Swift.max(1, 32_768 / Swift.max(inner, 1))) { range in
+            for row in range {
+                let from = rowOffset(row, outShape: target, strides: st)
+                let to = row &* inner
+                for j in 0..<inner { o[to &+ j] = a[from &+ j &* step] }
+            }
+        }
+        return out
+    }
+
     /// Sums a broadcast result back down to `target`, the shape of the operand it was broadcast
     /// from: the backward rule of every broadcasting op.
     public func summed(toShape target: [Int]) throws -> Tensor {

@@ -100,18 +100,76 @@ func gemmProduct(_ x: Tensor, transposeX tX: Bool, _ y: Tensor, transposeY tY: B
     return out
 }
 
-/// The matrix product `op(a) op(b)`, where `op` transposes an operand's last two axes when asked.
+/// How NumPy's `matmul` of two shapes runs on the rank-2/3 GEMM kernel (`gemmProduct`).
 ///
-/// Rank 2 x rank 2 is the plain product; rank 3 x rank 3 multiplies matching batch elements;
-/// rank 3 x rank 2 (or 2 x 3) applies the one matrix to every batch element, as NumPy's `matmul`
-/// broadcasts. Transposing is a flag to BLAS, not a copy, so `matmul(a, b, transposeB: true)` costs
-/// the same as the plain product.
+/// The result's shape is `ShapeRule.matmul`'s, the rule the symbolic `matmul` follows. A 1-D
+/// operand is a row (left) or a column (right) matrix; the batch dimensions of both operands are
+/// folded into one batch axis; an operand whose batch holds one matrix is that matrix (the kernel
+/// applies it to every batch element); an operand whose batch dimensions are fewer than the
+/// result's is broadcast to them first (a copy, summed back by the gradient).
+struct MatmulLayout {
+    /// The result's shape.
+    var outShape: [Int]
+    /// The shape each operand is broadcast to first, when its batch dimensions are not the result's.
+    var expandA: [Int]?, expandB: [Int]?
+    /// Each operand's shape as the kernel takes it: a matrix, or a batch of matrices (rank 3).
+    var kernelA: [Int], kernelB: [Int]
+    /// Whether the kernel transposes each operand's matrices (never a 1-D operand's).
+    var transposeA: Bool, transposeB: Bool
+
+    /// - Throws: `TensorError("matmul", ...)` naming both shapes and the `ShapeRefusal`.
+    init(_ xs: [Int], _ ys: [Int], transposeA: Bool, transposeB: Bool) throws {
+        self.transposeA = transposeA && xs.count >= 2
+        self.transposeB = transposeB && ys.count >= 2
+        func seen(_ s: [Int], _ transposed: Bool) -> [Int?] {
+            (transposed ? Array(s.dropLast(2)) + [s[s.count - 1], s[s.count - 2]] : s).map { $0 }
+        }
+        do {
+            // invariant: known sizes in, known sizes out
+            outShape = try ShapeRule.matmul(seen(xs, self.transposeA), seen(ys, self.transposeB)).map { $0 ?? 0 }
+        } catch {
+            let shapes = "\(formatShape(xs))\(self.transposeA ? " (transposed)" : "") and \(formatShape(ys))\(self.transposeB ? " (transposed)" : "")"
+            throw TensorError("matmul", "\(shapes) \(error)")
+        }
+        let matrixA = xs.count == 1 ? [1, xs[0]] : Array(xs.suffix(2))
+        let matrixB = ys.count == 1 ? [ys[0], 1] : Array(ys.suffix(2))
+        var leadA = Array(xs.dropLast(2)), leadB = Array(ys.dropLast(2))
+        if shapeElementCount(leadA) == 1 { leadA = [] }
+        if shapeElementCount(leadB) == 1 { leadB = [] }
+        let lead = leadA.isEmpty ? leadB : leadB.isEmpty ? leadA : try broadcastShapes(leadA, leadB, op: "matmul")
+        let batch = shapeElementCount(lead)
+        // Broadcasting only repeats: an operand holding as many matrices as the batch is laid out as it.
+        expandA = leadA.isEmpty || shapeElementCount(leadA) == batch ? nil : lead + matrixA
+        expandB = leadB.isEmpty || shapeElementCount(leadB) == batch ? nil : lead + matrixB
+        kernelA = leadA.isEmpty ? matrixA : [batch] + matrixA
+        kernelB = leadB.isEmpty ? matrixB : [batch] + matrixB
+    }
+}
+
+/// The matrix product `op(a) @ op(b)` with NumPy's `matmul` rules, where `op` transposes an
+/// operand's last two axes when asked.
+///
+/// `(..., n, k) x (..., k, m) -> (..., n, m)`: a 1-D left operand is a row vector and a 1-D right
+/// operand a column vector (their axis is dropped from the result), and the batch dimensions
+/// broadcast. The shapes follow `ShapeRule.matmul`, as the symbolic `matmul` does. Every product is
+/// one GEMM, or one per batch element: a batch times one matrix is folded into a single GEMM, and
+/// transposing is a flag to BLAS, not a copy, so `matmul(a, b, transposeB: true)` costs the same as
+/// the plain product.
 ///
 /// ```swift
 /// let y = try matmul(x, w)                       // (batch, in) x (in, out) -> (batch, out)
 /// let s = try matmul(q, k, transposeB: true)     // (b, t, d) x (b, t, d)^T -> (b, t, t)
+/// let v = try matmul(m, x)                       // (2, 4, 3) x (3,) -> (2, 4)
 /// ```
-/// - Throws: `TensorError` naming both shapes when a rank, batch size or inner dimension does not fit.
+/// - Throws: `TensorError` naming both shapes when an operand is a scalar, the inner dimensions
+///   differ or the batch dimensions do not broadcast.
 public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
-    try gemmProduct(a, transposeX: transposeA, b, transposeY: transposeB, keepBatch: true)
+    let layout = try MatmulLayout(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
+    var x = a, y = b
+    if let e = layout.expandA { x = try x.broadcasted(to: e) }
+    if let e = layout.expandB { y = try y.broadcasted(to: e) }
+    if x.shape != layout.kernelA { x = try x.reshaped(to: layout.kernelA) }
+    if y.shape != layout.kernelB { y = try y.reshaped(to: layout.kernelB) }
+    let product = try gemmProduct(x, transposeX: layout.transposeA, y, transposeY: layout.transposeB, keepBatch: true)
+    return product.shape == layout.outShape ? product : try product.reshaped(to: layout.outShape)
 }
