@@ -24,16 +24,10 @@ func formatSymbolicShapes(_ shapes: [[Int?]]) -> String {
     shapes.map(formatSymbolicShape).joined(separator: ", ")
 }
 
-/// The product of the dimensions, or `nil` when one of them is unknown or the product overflows.
+/// The product of the dimensions, or `nil` when one of them is unknown or the product overflows
+/// (`ShapeRule.knownElementCount`).
 func knownProduct<C: Collection>(_ dims: C) -> Int? where C.Element == Int? {
-    var n = 1
-    for d in dims {
-        guard let d else { return nil }
-        let (p, overflow) = n.multipliedReportingOverflow(by: d)
-        if overflow { return nil }
-        n = p
-    }
-    return n
+    ShapeRule.knownElementCount(Array(dims))
 }
 
 /// The product of known dimensions, throwing when it does not fit in an `Int`.
@@ -47,33 +41,6 @@ func checkedProduct(_ dims: [Int], what: String, layer: String?) throws -> Int {
         n = p
     }
     return n
-}
-
-/// NumPy broadcasting of two symbolic shapes, aligned from the right: equal dimensions stay, a 1
-/// takes the other's size, an unknown dimension against a known size `k > 1` takes `k` (the only
-/// size that could work), against 1 or unknown stays unknown. Returns `nil` when two known sizes
-/// differ and neither is 1.
-func broadcastSymbolic(_ a: [Int?], _ b: [Int?]) -> [Int?]? {
-    let rank = Swift.max(a.count, b.count)
-    var out = [Int?](repeating: 1, count: rank)
-    for i in 0..<rank {
-        let da: Int? = i < rank - a.count ? 1 : a[i - (rank - a.count)]
-        let db: Int? = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-        switch (da, db) {
-        case let (x?, y?):
-            if x == y || y == 1 { out[i] = x } else if x == 1 { out[i] = y } else { return nil }
-        case let (nil, y?): out[i] = y == 1 ? nil : y
-        case let (x?, nil): out[i] = x == 1 ? nil : x
-        case (nil, nil): out[i] = nil
-        }
-    }
-    return out
-}
-
-/// Turns a possibly negative axis into `0..<rank`, or returns `nil` when out of range.
-func resolveAxis(_ axis: Int, rank: Int) -> Int? {
-    let a = axis < 0 ? axis + rank : axis
-    return (a >= 0 && a < rank) ? a : nil
 }
 
 /// Formats an integer with thousands separators, as Keras prints parameter counts: `138,357,544`.

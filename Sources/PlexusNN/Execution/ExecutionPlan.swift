@@ -168,7 +168,7 @@ public final class ExecutionPlan: CustomStringConvertible {
                   steps[i].fusedActivation == nil, !steps[i].isAlias,
                   let b = onlyReader(of: i), let norm = steps[b].node.layer as? BatchNormalization,
                   steps[b].inputs.count == 1, let shape = steps[i].node.outputShapes.first,
-                  resolveAxis(norm.axis, rank: shape.count) == shape.count - 1, let channels = shape.last ?? nil else { continue }
+                  ShapeRule.normalizedAxis(norm.axis, rank: shape.count) == shape.count - 1, let channels = shape.last ?? nil else { continue }
             var activation: ActivationFunction = .linear
             if let a = onlyReader(of: b), steps[a].inputs.count == 1 {
                 let function: ActivationFunction?

@@ -19,10 +19,11 @@ public final class ElementwiseOp: Layer {
     override public var inputArity: ClosedRange<Int> { 2...2 }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
-        guard let out = broadcastSymbolic(inputShapes[0], inputShapes[1]) else {
-            throw shapeError("expects shapes that broadcast (aligned from the right, each dimension equal or 1)", allOf: inputShapes)
+        do {
+            return try ShapeRule.broadcast(inputShapes[0], inputShapes[1])
+        } catch {
+            throw shapeError("expects inputs that broadcast (aligned from the right, each dimension equal or 1), but they \(error)", allOf: inputShapes)
         }
-        return out
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try ElementwiseOp(kind, name: name) }
@@ -47,58 +48,19 @@ public final class MatMul: Layer {
     override public var inputArity: ClosedRange<Int> { 2...2 }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
-        let a = inputShapes[0], b = inputShapes[1]
-        guard !a.isEmpty, !b.isEmpty else {
-            throw shapeError("expects operands of rank 1 or more", allOf: inputShapes)
+        do {
+            return try ShapeRule.matmul(inputShapes[0], inputShapes[1])
+        } catch {
+            throw shapeError("expects operands NumPy's matmul takes, but they \(error)", allOf: inputShapes)
         }
-        let a2: [Int?] = a.count == 1 ? [1, a[0]] : a
-        let b2: [Int?] = b.count == 1 ? [b[0], 1] : b
-        let ka = a2[a2.count - 1], kb = b2[b2.count - 2]
-        if let ka, let kb, ka != kb {
-            throw shapeError("expects the first operand's last dimension (\(ka)) to equal the second's next-to-last (\(kb))", allOf: inputShapes)
-        }
-        guard let batch = broadcastSymbolic(Array(a2.dropLast(2)), Array(b2.dropLast(2))) else {
-            throw shapeError("expects leading (batch) dimensions that broadcast", allOf: inputShapes)
-        }
-        var out = batch
-        if a.count > 1 { out.append(a2[a2.count - 2]) }
-        if b.count > 1 { out.append(b2[b2.count - 1]) }
-        return out
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try MatMul(name: name) }
 
-    /// NumPy's `matmul` on values: 1-D operands promoted and their axis dropped again, leading
-    /// axes folded into one batch axis for the tensor library's (batched) GEMM, and leading axes
-    /// of different sizes broadcast first (the gradient sums back over them).
+    /// The tensor library's `matmul`, which follows the same rule on values.
     override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
         try checkValueCount(inputs)
-        var a = inputs[0], b = inputs[1]
-        let ra = a.shape.count, rb = b.shape.count
-        guard ra >= 1, rb >= 1 else {
-            throw NetworkError(name, "expects operands of rank 1 or more", received: [.init(shape: []), .init(shape: [])])
-        }
-        if ra == 1 { a = try a.reshape([1, a.shape[0]]) }
-        if rb == 1 { b = try b.reshape([b.shape[0], 1]) }
-        let (m, k) = (a.shape[a.shape.count - 2], a.shape[a.shape.count - 1])
-        let n = b.shape[b.shape.count - 1]
-        var leadA = Array(a.shape.dropLast(2)), leadB = Array(b.shape.dropLast(2))
-        if !leadA.isEmpty, !leadB.isEmpty, leadA != leadB {
-            let lead = try broadcastShapes(leadA, leadB, op: "matmul")
-            if leadA != lead { a = try a + Variable(Tensor.zeros(lead + [m, k])) }
-            if leadB != lead { b = try b + Variable(Tensor.zeros(lead + [b.shape[b.shape.count - 2], n])) }
-            (leadA, leadB) = (lead, lead)
-        }
-        let lead = leadA.isEmpty ? leadB : leadA
-        let batch = lead.reduce(1, *)
-        if leadA.count > 1 { a = try a.reshape([batch, m, k]) }
-        if leadB.count > 1 { b = try b.reshape([batch, b.shape[b.shape.count - 2], n]) }
-        var y = try matmul(a, b)
-        var outShape = lead
-        if ra > 1 { outShape.append(m) }
-        if rb > 1 { outShape.append(n) }
-        if y.shape != outShape { y = try y.reshape(outShape) }
-        return y
+        return try matmul(inputs[0], inputs[1])
     }
 }
 
@@ -117,26 +79,15 @@ public final class ReshapeOp: Layer {
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         let s = inputShapes[0]
-        let fixed = newShape.filter { $0 != -1 }.reduce(1, *)
-        var out: [Int?] = newShape.map { $0 }
-        let unknown = newShape.firstIndex(of: -1)
-        if let count = knownProduct(s) {
-            if let u = unknown {
-                guard count % fixed == 0 else {
-                    throw shapeError("cannot reshape \(count) elements to \(cfg(newShape))", input: 0, inputShapes)
-                }
-                out[u] = count / fixed
-            } else if count != fixed {
-                throw shapeError("cannot reshape to \(cfg(newShape)) (\(fixed) elements)", input: 0, inputShapes,
-                                 hint: "the input has \(count) elements")
-            }
-        } else if let u = unknown {
-            out[u] = nil
-        } else {
+        if knownProduct(s) == nil, !newShape.contains(-1) {
             throw shapeError("cannot check a reshape of a tensor with unknown sizes to \(cfg(newShape))", input: 0, inputShapes,
                              hint: "write -1 where the unknown size (the batch) goes")
         }
-        return out
+        do {
+            return try ShapeRule.reshape(s, to: newShape)
+        } catch {
+            throw shapeError("expects an input it can reshape, but it \(error)", input: 0, inputShapes)
+        }
     }
 
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try ReshapeOp(newShape, name: name) }
@@ -161,7 +112,7 @@ public final class Transpose: Layer {
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         let s = inputShapes[0]
         guard let axes else { return s.reversed() }
-        let resolved = axes.compactMap { resolveAxis($0, rank: s.count) }
+        let resolved = axes.compactMap { ShapeRule.normalizedAxis($0, rank: s.count) }
         guard resolved.count == s.count, resolved.count == axes.count, Set(resolved).count == s.count else {
             throw shapeError("expects axes \(cfg(axes)) to be a permutation of the input's \(s.count) dimensions", input: 0, inputShapes)
         }
@@ -199,7 +150,7 @@ public final class Reduction: Layer {
         let s = inputShapes[0]
         let reduced: Set<Int>
         if let axes {
-            let resolved = axes.compactMap { resolveAxis($0, rank: s.count) }
+            let resolved = axes.compactMap { ShapeRule.normalizedAxis($0, rank: s.count) }
             guard resolved.count == axes.count, Set(resolved).count == resolved.count else {
                 throw shapeError("expects distinct axes \(cfg(axes)) within the input's \(s.count) dimensions", input: 0, inputShapes)
             }

@@ -1,7 +1,8 @@
 import PlexusTensor
 /// The elementwise merges of Keras 3: `Add`, `Subtract`, `Multiply`, `Average`, `Maximum`,
 /// `Minimum`. Inputs must agree on their batch size and broadcast on the other dimensions
-/// (each pair equal, or one of them 1; an unknown size gives an unknown size).
+/// (`ShapeRule.broadcast`: each pair equal, or one of them 1); a size unknown in any input is
+/// reported unknown, as Keras reports it.
 public class Merge: Layer {
     override public var inputArity: ClosedRange<Int> { 1...Int.max }
 
@@ -14,11 +15,15 @@ public class Merge: Layer {
             throw shapeError("cannot merge tensors with different batch sizes", allOf: inputShapes)
         }
         var out = Array(inputShapes[0].dropFirst())
-        for s in inputShapes.dropFirst() {
-            guard let merged = Merge.elementwise(out, Array(s.dropFirst())) else {
-                throw shapeError("expects inputs of one shape (or broadcastable: each dimension equal or 1)", allOf: inputShapes)
-            }
-            out = merged
+        do {
+            for s in inputShapes.dropFirst() { out = try ShapeRule.broadcast(out, Array(s.dropFirst())) }
+        } catch {
+            throw shapeError("expects inputs of one shape (or broadcastable: each dimension equal or 1)", allOf: inputShapes)
+        }
+        // Keras's merge layers report a size as unknown when it is unknown in any input
+        // (`_compute_elemwise_op_output_shape`), where the rule knows it must be the known size.
+        for s in inputShapes {
+            for (i, d) in s.dropFirst().reversed().enumerated() where d == nil { out[out.count - 1 - i] = nil }
         }
         return [batches.first] + out
     }
@@ -37,21 +42,6 @@ public class Merge: Layer {
         var acc = aligned[0]
         for v in aligned.dropFirst() { acc = try op(acc, v) }
         return acc
-    }
-
-    /// Keras's `_compute_elemwise_op_output_shape`: aligned from the right, an unknown size on
-    /// either side gives unknown, 1 takes the other size, otherwise the sizes must agree.
-    static func elementwise(_ a: [Int?], _ b: [Int?]) -> [Int?]? {
-        if a.count < b.count { return elementwise(b, a) }
-        var out = Array(a.prefix(a.count - b.count))
-        for (i, j) in zip(a.suffix(b.count), b) {
-            switch (i, j) {
-            case (nil, _), (_, nil): out.append(nil)
-            case let (x?, y?):
-                if x == 1 { out.append(y) } else if y == 1 || x == y { out.append(x) } else { return nil }
-            }
-        }
-        return out
     }
 }
 
@@ -141,7 +131,7 @@ public final class Concatenate: Layer {
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         let rank = inputShapes[0].count
-        guard inputShapes.allSatisfy({ $0.count == rank }), let a = resolveAxis(axis, rank: rank), a > 0 else {
+        guard inputShapes.allSatisfy({ $0.count == rank }), let a = ShapeRule.normalizedAxis(axis, rank: rank), a > 0 else {
             throw shapeError("expects inputs of one rank with an axis \(axis) to join on (not the batch axis)", allOf: inputShapes)
         }
         var out = inputShapes[0]

@@ -81,7 +81,7 @@ public final class BatchNormalization: Layer {
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         let s = inputShapes[0]
-        guard let a = resolveAxis(axis, rank: s.count), a > 0 else {
+        guard let a = ShapeRule.normalizedAxis(axis, rank: s.count), a > 0 else {
             throw shapeError("expects an input with a feature axis \(axis) other than the batch axis", input: 0, inputShapes)
         }
         return s
@@ -89,7 +89,7 @@ public final class BatchNormalization: Layer {
 
     override public func weightSpecs(for inputShapes: [[Int?]]) throws -> [WeightSpec] {
         let s = inputShapes[0]
-        let a = resolveAxis(axis, rank: s.count) ?? 0 // invariant: checked by outputShape
+        let a = ShapeRule.normalizedAxis(axis, rank: s.count) ?? 0 // invariant: checked by outputShape
         let c = try knownDimension(inputShapes, 0, axis: a, "size on axis \(axis)")
         var specs: [WeightSpec] = []
         if scale { specs.append(WeightSpec("gamma", [c], gammaInitializer)) }
@@ -115,7 +115,7 @@ public final class BatchNormalization: Layer {
     override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
         try checkValueCount(inputs)
         let x = inputs[0]
-        guard let a = resolveAxis(axis, rank: x.shape.count), a > 0 else {
+        guard let a = ShapeRule.normalizedAxis(axis, rank: x.shape.count), a > 0 else {
             throw NetworkError(name, "expects an input with a feature axis \(axis) other than the batch axis",
                                received: [.init(shape: x.shape.map { $0 })])
         }
@@ -143,7 +143,7 @@ extension BatchNormalization {
     /// for an execution plan that applies it in the epilogue of the op before it; nil unless the
     /// feature axis is the last of an input of rank `inputRank`.
     func inferenceAffine(inputRank: Int, channels: Int, context: ForwardContext) throws -> (scale: [Float], shift: [Float])? {
-        guard resolveAxis(axis, rank: inputRank) == inputRank - 1 else { return nil }
+        guard ShapeRule.normalizedAxis(axis, rank: inputRank) == inputRank - 1 else { return nil }
         return try batchNormInferenceAffine(
             gamma: try optionalVariable("gamma", context)?.value ?? Tensor.ones([channels]),
             beta: try optionalVariable("beta", context)?.value ?? Tensor.zeros([channels]),
@@ -203,7 +203,7 @@ public final class LayerNormalization: Layer {
 
     private func axes(_ inputShapes: [[Int?]]) throws -> [Int] {
         let s = inputShapes[0]
-        let resolved = axis.compactMap { resolveAxis($0, rank: s.count) }
+        let resolved = axis.compactMap { ShapeRule.normalizedAxis($0, rank: s.count) }
         guard resolved.count == axis.count, !resolved.contains(0), Set(resolved).count == resolved.count else {
             throw shapeError("expects an input with the normalised axes \(cfg(axis)) (not the batch axis)", input: 0, inputShapes)
         }
@@ -230,7 +230,7 @@ public final class LayerNormalization: Layer {
         try checkValueCount(inputs)
         let x = inputs[0]
         let shape = x.shape
-        let resolved = axis.compactMap { resolveAxis($0, rank: shape.count) }
+        let resolved = axis.compactMap { ShapeRule.normalizedAxis($0, rank: shape.count) }
         guard resolved.count == axis.count, !resolved.contains(0), Set(resolved).count == resolved.count else {
             throw NetworkError(name, "expects an input with the normalised axes \(cfg(axis)) (not the batch axis)",
                                received: [.init(shape: shape.map { $0 })])

@@ -62,20 +62,19 @@ public final class Reshape: Layer {
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         let s = inputShapes[0]
         guard !s.isEmpty else { throw shapeError("expects an input with a batch dimension", input: 0, inputShapes) }
-        let fixed = targetShape.filter { $0 != -1 }.reduce(1, *)
-        var out: [Int?] = targetShape.map { $0 }
-        if let count = knownProduct(s.dropFirst()) {
-            if let u = targetShape.firstIndex(of: -1) {
-                guard count % fixed == 0 else {
-                    throw shapeError("cannot reshape to \(cfg(targetShape)): \(count) elements per sample are not a multiple of \(fixed)", input: 0, inputShapes)
-                }
-                out[u] = count / fixed
-            } else if count != fixed {
+        let out: [Int?]
+        do {
+            out = try ShapeRule.reshape(Array(s.dropFirst()), to: targetShape)
+        } catch {
+            switch error {
+            case let .reshapeSplit(count, _, fixed):
+                throw shapeError("cannot reshape to \(cfg(targetShape)): \(count) elements per sample are not a multiple of \(fixed)", input: 0, inputShapes)
+            case let .reshapeCount(count, _, fixed):
                 throw shapeError("cannot reshape to \(cfg(targetShape)) (\(fixed) elements per sample)", input: 0, inputShapes,
                                  hint: "the input has \(count) elements per sample")
+            default:
+                throw shapeError("cannot reshape each sample: its shape \(error)", input: 0, inputShapes)  // invariant: the target was checked when the layer was made
             }
-        } else if let u = targetShape.firstIndex(of: -1) {
-            out[u] = nil
         }
         return [s[0]] + out
     }

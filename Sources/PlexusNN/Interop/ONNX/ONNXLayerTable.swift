@@ -75,7 +75,7 @@ extension ONNXExporter {
 
         case let l as LayerNormalization:
             let rank = ins[0].rank
-            let axes = l.axis.compactMap { resolveAxis($0, rank: rank) }.sorted()
+            let axes = l.axis.compactMap { ShapeRule.normalizedAxis($0, rank: rank) }.sorted()
             guard axes.count == l.axis.count, axes == Array((rank - axes.count)..<rank) else {
                 throw NetworkError(l.name, "cannot be exported to ONNX: LayerNormalization normalises trailing axes only, this one normalises axes \(cfg(l.axis)) of a rank-\(rank) input")
             }
@@ -172,7 +172,7 @@ extension ONNXExporter {
 
         case let l as Concatenate:
             let rank = ins[0].rank
-            guard let axis = resolveAxis(l.axis, rank: rank) else {
+            guard let axis = ShapeRule.normalizedAxis(l.axis, rank: rank) else {
                 throw NetworkError(l.name, "internal: concatenation axis \(l.axis) outside rank \(rank)")
             }
             let layout: ONNXLayout = rank == 4 && ins.contains { $0.layout == .channelsFirst } ? .channelsFirst : .plexus
@@ -193,12 +193,12 @@ extension ONNXExporter {
 
         case let l as Transpose:
             let rank = ins[0].rank
-            let perm = l.axes.map { $0.compactMap { resolveAxis($0, rank: rank) } } ?? Array((0..<rank).reversed())
+            let perm = l.axes.map { $0.compactMap { ShapeRule.normalizedAxis($0, rank: rank) } } ?? Array((0..<rank).reversed())
             return [flat(g.add("Transpose", [try plain(0)], output: name, [.ints("perm", perm)]))]
 
         case let l as Reduction:
             let keep = [Onnx_AttributeProto.int("keepdims", l.keepdims ? 1 : 0)]
-            let axes = l.axes.map { $0.compactMap { resolveAxis($0, rank: ins[0].rank) } }
+            let axes = l.axes.map { $0.compactMap { ShapeRule.normalizedAxis($0, rank: ins[0].rank) } }
             switch l.kind {
             case .sum:
                 let axesInput = axes.map { [g.int64Constant($0, name: name + "/axes")] } ?? []
@@ -321,7 +321,7 @@ extension ONNXExporter {
     func batchNormalization(_ l: BatchNormalization, _ input: ONNXValue, out: [Int?], name: String) throws -> ONNXValue {
         let g = graph
         let rank = input.rank
-        guard let axis = resolveAxis(l.axis, rank: rank), axis == rank - 1 else {
+        guard let axis = ShapeRule.normalizedAxis(l.axis, rank: rank), axis == rank - 1 else {
             throw NetworkError(l.name, "cannot be exported to ONNX: BatchNormalization on axis \(l.axis) of a rank-\(rank) input (only the last axis, the channels, maps to ONNX)")
         }
         guard let c = input.shape[axis] else { throw NetworkError(l.name, "internal: unknown channel count") }
