@@ -81,9 +81,7 @@ func indexOfLargest(_ row: ArraySlice<Float>) -> Int {
 
 /// Reduces the runs along `axis` (negative from the end) with `f`: the result drops that axis.
 func reduceAlong(_ t: Tensor, axis: Int, _ args: Arguments, _ f: (ArraySlice<Float>) -> Float) throws -> Tensor {
-    let rank = t.rank
-    let a = axis < 0 ? axis + rank : axis
-    guard a >= 0, a < rank else {
+    guard let a = ShapeRule.normalizedAxis(axis, rank: t.rank) else {
         throw args.error("axis \(axis) is out of range for a tensor of shape \(formatShape(t.shape))", at: "axis")
     }
     let n = t.shape[a]

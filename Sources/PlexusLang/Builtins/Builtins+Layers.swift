@@ -187,7 +187,7 @@ private func reshapeBuiltin(_ args: Arguments) throws -> Value {
     let shape = try rest.knownShapeArguments("target sizes", allowInferred: true)
     switch first {
     case .tensor(let t):
-        return .tensor(try args.attempt { try t.reshaped(to: TensorAlgebra.resolveShape(shape, count: t.count)) })
+        return .tensor(try args.attempt { try t.reshaped(to: shape) })
     case .symbolic(let t) where TensorAlgebra.hasBatchDimension(t):
         return .symbolic(try args.attempt(typeName: "Reshape") { try Reshape(targetShape: shape, name: name)(t) })
     case .symbolic(let t):

@@ -30,7 +30,7 @@ extension BuiltinRegistry {
             if case .tensor(let t) = args["init"] {
                 var shape = try args.knownShapeArguments("weight sizes", allowInferred: true)
                 if shape.isEmpty { shape = t.shape }
-                let value = try args.attempt { try t.reshaped(to: TensorAlgebra.resolveShape(shape, count: t.count)) }
+                let value = try args.attempt { try t.reshaped(to: shape) }
                 return .weight(try args.attempt { try fixedWeight(value, name: name, trainable: trainable) })
             }
             let shape = try args.knownShapeArguments("weight sizes")
@@ -54,8 +54,7 @@ extension BuiltinRegistry {
             }
             var value = try tensorValue(args["value"], args, "value")
             if !shape.isEmpty {
-                let target = try args.attempt { try TensorAlgebra.resolveShape(shape, count: value.count) }
-                value = try args.attempt { try value.reshaped(to: target) }
+                value = try args.attempt { try value.reshaped(to: shape) }
             }
             return .weight(try args.attempt { try fixedWeight(value, name: name, trainable: false) })
         }

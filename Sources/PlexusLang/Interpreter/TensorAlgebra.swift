@@ -143,30 +143,6 @@ enum TensorAlgebra {
         !Model.findInputs([t]).isEmpty
     }
 
-    /// A shape with at most one -1 resolved against `count` elements, as NumPy's reshape does;
-    /// throws unless the sizes hold exactly `count` elements (products are checked for overflow,
-    /// since the sizes come from the user).
-    static func resolveShape(_ shape: [Int], count: Int) throws -> [Int] {
-        var known = 1
-        for d in shape where d != -1 {
-            let (p, overflow) = known.multipliedReportingOverflow(by: d)
-            guard !overflow, d > 0 else {
-                throw TensorError("reshape", "cannot reshape \(count) elements to \(formatShape(shape))")
-            }
-            known = p
-        }
-        var out = shape
-        if let hole = shape.firstIndex(of: -1) {
-            guard count % known == 0 else {
-                throw TensorError("reshape", "cannot reshape \(count) elements to \(formatShape(shape))")
-            }
-            out[hole] = count / known
-        } else if known != count {
-            throw TensorError("reshape", "cannot reshape \(count) elements to \(formatShape(shape)) (\(known) elements)")
-        }
-        return out
-    }
-
     /// Applies an activation to values now.
     static func activate(_ f: ActivationFunction, _ t: Tensor) throws -> Tensor {
         if f == .softmax { return try t.softmax(axis: -1) }
