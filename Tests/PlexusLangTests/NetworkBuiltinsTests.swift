@@ -453,6 +453,21 @@ final class NetworkBuiltinsTests: XCTestCase {
 
     // MARK: - Tensors of values
 
+    /// `matmul` on tensors of values follows NumPy as its help says (and as on symbolic tensors):
+    /// vectors as rows and columns, batch dimensions broadcast; the symbolic shape is the same.
+    func testMatmulOnValuesFollowsNumPyLikeTheSymbolicMatmul() {
+        let t = Transcript()
+        t.run("m = tensor([[1, 2], [3, 4]]); v = tensor([1, 2])")
+        XCTAssertEqual(t.run("matmul(v, m)"), "Tensor(2,) [7, 10]\n")
+        XCTAssertEqual(t.run("matmul(m, v)"), "Tensor(2,) [5, 11]\n")
+        XCTAssertEqual(t.run("matmul(v, v)"), "Tensor() [5]\n")
+        XCTAssertEqual(t.run("matmul(ones(3, 1, 2, 2), m).shape"), "(3, 1, 2, 2)\n")
+        XCTAssertEqual(t.run("matmul(weight(3, 1, 2, 2), weight(2, 2)).shape"), "(3, 1, 2, 2)\n")
+        XCTAssertEqual(t.run("matmul(weight(2), weight(2, 2)).shape"), "(2,)\n")
+        XCTAssertTrue(t.run("matmul(ones(2, 3, 2), ones(3, 2, 2))")
+            .contains("error: matmul: (2, 3, 2) and (3, 2, 2) cannot be multiplied: batch sizes 2 and 3 do not broadcast"))
+    }
+
     func testTensorArithmeticAndReductionsComputedByHand() {
         let t = Transcript()
         t.run("v = tensor([[1, 2], [3, 4]])")

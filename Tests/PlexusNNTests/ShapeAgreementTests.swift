@@ -131,6 +131,14 @@ final class ShapeAgreementTests: XCTestCase {
         }
     }
 
+    /// A merge reports a size unknown in any input as unknown (as Keras does), yet refuses known
+    /// sizes that no value of the unknown one reconciles.
+    func testMergeKeepsKerasUnknownSizesAndRefusesKnownConflicts() throws {
+        XCTAssertEqual(try Add().outputShape(for: [[nil, nil], [nil, 3]]), [nil, nil])
+        XCTAssertEqual(try Add().outputShape(for: [[nil, 1, 4], [nil, 3, 4]]), [nil, 3, 4])
+        XCTAssertThrowsError(try Add().outputShape(for: [[nil, nil], [nil, 3], [nil, 5]]))
+    }
+
     /// With an unknown batch the symbolic shape is what every batch size gives, where it is known.
     func testUnknownBatchSizesAgreeWithEveryBatch() throws {
         let cases: [(Layer, [[Int?]])] = [
