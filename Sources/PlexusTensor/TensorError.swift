@@ -7,10 +7,14 @@ public struct TensorError: Error, CustomStringConvertible, Equatable {
     public var op: String
     /// What went wrong, with the shapes involved.
     public var message: String
+    /// The argument refused, by the name the caller gave it (`momentum`), when one is: a caller
+    /// that knows where it was written can point there.
+    public var argument: String?
 
-    public init(_ op: String, _ message: String) {
+    public init(_ op: String, _ message: String, argument: String? = nil) {
         self.op = op
         self.message = message
+        self.argument = argument
     }
 
     public var description: String { "\(op): \(message)" }

@@ -23,7 +23,7 @@ final class FusedOpTests: XCTestCase {
 
     func testFusedDenseWithGeluTakesItsDerivativeFromTheInputAndPassesGradcheck() throws {
         let x = try seededTensor([3, 4], seed: 3), w = try seededTensor([4, 2], seed: 4), b = try seededTensor([2], seed: 5)
-        let r = try gradcheck([x, w, b]) { v in try fusedDense(v[0], kernel: v[1], bias: v[2], activation: .gelu) }
+        let r = try gradcheck([x, w, b]) { v in try fusedDense(v[0], kernel: v[1], bias: v[2], activation: .gelu(approximate: false)) }
         XCTAssertTrue(r.passed, "\(r)")
     }
 
@@ -64,7 +64,7 @@ final class FusedOpTests: XCTestCase {
         let x = try seededTensor([1, 3, 2, 2], seed: 17), k = try seededTensor([3, 2, 3, 2], seed: 18)
         let b = try seededTensor([3], seed: 19)
         let r = try gradcheck([x, k, b]) { v in
-            try fusedConv2dTranspose(v[0], kernel: v[1], bias: v[2], activation: .elu, strides: (2, 2),
+            try fusedConv2dTranspose(v[0], kernel: v[1], bias: v[2], activation: .elu(alpha: 1), strides: (2, 2),
                                      padding: .explicit(top: 1, bottom: 0, left: 0, right: 0), extra: (1, 2))
         }
         XCTAssertTrue(r.passed, "\(r)")
@@ -72,7 +72,7 @@ final class FusedOpTests: XCTestCase {
 
     func testFusedDenseEqualsMatmulPlusBiasThenActivation() throws {
         let x = try seededTensor([4, 3], seed: 20), w = try seededTensor([3, 5], seed: 21), b = try seededTensor([5], seed: 22)
-        for act in [ActivationFunction.relu, .silu, .leakyRelu, .elu, .relu6, .sigmoid] {
+        for act in [ActivationFunction.relu, .silu, .leakyRelu(alpha: 0.2), .elu(alpha: 1), .relu6, .sigmoid] {
             let y = try fusedDense(Variable(x), kernel: Variable(w), bias: Variable(b), activation: act).value
             let expected = try act.apply(Variable(matmul(x, w).broadcasting(b, op: "add", +))).value
             assertAllClose(y, expected, "\(act)")
@@ -81,9 +81,9 @@ final class FusedOpTests: XCTestCase {
 
     func testFusedOpWithoutGradientsRecordsNothing() throws {
         let w = Variable(try seededTensor([3, 2], seed: 23), requiresGrad: true)
-        let y = try withoutGradients { try fusedDense(Variable(seededTensor([1, 3], seed: 24)), kernel: w, bias: nil, activation: .gelu) }
+        let y = try withoutGradients { try fusedDense(Variable(seededTensor([1, 3], seed: 24)), kernel: w, bias: nil, activation: .gelu(approximate: false)) }
         XCTAssertFalse(y.requiresGrad)
-        let z = try fusedDense(Variable(seededTensor([1, 3], seed: 24)), kernel: w, bias: nil, activation: .gelu)
+        let z = try fusedDense(Variable(seededTensor([1, 3], seed: 24)), kernel: w, bias: nil, activation: .gelu(approximate: false))
         XCTAssertTrue(z.requiresGrad)
         assertAllClose(y.value, z.value)
     }

@@ -29,7 +29,7 @@ final class NetworkExecutionTests: XCTestCase {
         h = try BatchNormalization()(h)
         h = try Activation(.relu)(h)
         h = try DepthwiseConv2D(kernelSize: 3, depthMultiplier: 2, activation: .relu6)(h)
-        h = try SeparableConv2D(filters: 6, kernelSize: 3, padding: .same, activation: .elu)(h)
+        h = try SeparableConv2D(filters: 6, kernelSize: 3, padding: .same, activation: .elu(alpha: 1))(h)
         h = try MaxPooling2D()(h)
         h = try Conv2DTranspose(filters: 3, kernelSize: 2, strides: 2, activation: .silu)(h)
         h = try LayerNormalization()(h)

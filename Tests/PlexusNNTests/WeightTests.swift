@@ -60,7 +60,7 @@ final class WeightTests: XCTestCase {
         XCTAssertEqual(Initializer(name: "he_uniform"), .heUniform)
         XCTAssertEqual(Initializer(name: "random_normal"), .randomNormal(mean: 0, stddev: 0.05))
         XCTAssertNil(Initializer(name: "glorot"))
-        XCTAssertEqual(ActivationFunction(name: "leaky_relu"), .leakyRelu)
+        XCTAssertEqual(ActivationFunction(name: "leaky_relu"), .leakyRelu(alpha: 0.2))
     }
 
     func testAssignChecksTheShape() throws {

@@ -10,7 +10,7 @@ private func localGradient(_ x: Tensor, _ f: (Variable) -> Variable) throws -> [
 private func values(_ xs: [Float]) throws -> Tensor { try Tensor(shape: [xs.count], values: xs) }
 
 /// Every activation, with non-default parameters where it has any.
-private let everyActivation: [Activation] = [
+private let everyActivation: [ActivationFunction] = [
     .linear, .relu, .relu6, .leakyRelu(alpha: 0.2), .leakyRelu(alpha: 0.3), .elu(alpha: 1), .elu(alpha: 0.5),
     .gelu(approximate: false), .gelu(approximate: true), .silu, .sigmoid, .tanh, .softplus,
 ]
@@ -68,7 +68,7 @@ final class ActivationTests: XCTestCase {
     func testNoNaNAtHugeInputsForwardOrBackward() throws {
         let x = try values([-1e30, -200, 200, 1e30])
         for act in everyActivation {
-            let y = act.apply(x).scalars
+            let y = try act.apply(x).scalars
             let g = try act.backward(input: x, gradient: try Tensor.ones([4])).scalars
             XCTAssertFalse(y.contains(where: \.isNaN), "\(act) forward \(y)")
             XCTAssertFalse(g.contains(where: \.isNaN), "\(act) backward \(g)")
@@ -85,9 +85,21 @@ final class ActivationTests: XCTestCase {
             return v
         })
         for act in everyActivation {
-            let r = try gradcheck([x]) { v in act.apply(v[0]) }
+            let r = try gradcheck([x]) { v in try act.apply(v[0]) }
             XCTAssertTrue(r.passed, "\(act): \(r)")
         }
+    }
+
+    func testKerasGeneralReluMatchesItsDefinitionAndFiniteDifferences() throws {
+        // Keras ReLU(max_value=1.5, negative_slope=0.3, threshold=0.25), values away from the kinks.
+        let x = try values([-1, -0.4, 0.1, 0.6, 0.9, 1.2, 1.9, 3])
+        let y = Variable(x).relu(maxValue: 1.5, negativeSlope: 0.3, threshold: 0.25).value.scalars
+        let expected = x.scalars.map { v in v > 0.25 ? Swift.min(v, 1.5) : 0.3 * (v - 0.25) }
+        for (a, b) in zip(y, expected) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        let r = try gradcheck([x], eps: 1e-3) { v in v[0].relu(maxValue: 1.5, negativeSlope: 0.3, threshold: 0.25) }
+        XCTAssertTrue(r.passed, "\(r)")
+        XCTAssertEqual(try localGradient(try values([0.25, 1.5])) { $0.relu(maxValue: 1.5, negativeSlope: 0.3, threshold: 0.25) },
+                       [0.3, 0], "at the threshold the slope, at max_value nothing")
     }
 
     func testReluGradientAtExactlyZeroIsZero() throws {
@@ -114,45 +126,66 @@ final class ActivationTests: XCTestCase {
         let fromOutput = everyActivation.filter(\.derivativeFromOutput).map(\.description)
         XCTAssertEqual(fromOutput, ["linear", "relu", "relu6", "leaky_relu", "leaky_relu(alpha: 0.3)", "elu",
                                     "elu(alpha: 0.5)", "sigmoid", "tanh", "softplus"])
-        XCTAssertFalse(Activation.leakyRelu(alpha: -0.1).derivativeFromOutput)
+        XCTAssertFalse(ActivationFunction.leakyRelu(alpha: -0.1).derivativeFromOutput)
     }
 
     func testBackwardFromOutputThrowsWhenTheInputIsNeeded() throws {
         let y = try Tensor.zeros([2])
-        XCTAssertThrowsError(try Activation.gelu(approximate: false).backward(output: y, gradient: y)) { error in
+        XCTAssertThrowsError(try ActivationFunction.gelu(approximate: false).backward(output: y, gradient: y)) { error in
             XCTAssertTrue("\(error)".contains("backward(input:gradient:)"), "\(error)")
         }
-        XCTAssertThrowsError(try Activation.silu.backward(output: y, gradient: y))
+        XCTAssertThrowsError(try ActivationFunction.silu.backward(output: y, gradient: y))
     }
 
     func testBackwardShapeMismatchNamesBothShapes() throws {
-        XCTAssertThrowsError(try Activation.relu.backward(output: try Tensor.zeros([2, 3]), gradient: try Tensor.zeros([3, 2]))) { error in
+        XCTAssertThrowsError(try ActivationFunction.relu.backward(output: try Tensor.zeros([2, 3]), gradient: try Tensor.zeros([3, 2]))) { error in
             XCTAssertTrue("\(error)".contains("(2, 3)") && "\(error)".contains("(3, 2)"), "\(error)")
         }
     }
 
     func testKerasNamesRoundTrip() {
-        for name in Activation.allNames {
-            let act = Activation(name: name)
+        for name in ActivationFunction.allNames {
+            let act = ActivationFunction(name: name)
             XCTAssertNotNil(act, name)
             XCTAssertEqual(act?.name, name == "swish" ? "silu" : name)
         }
-        XCTAssertEqual(Activation(name: "leaky_relu"), .leakyRelu(alpha: 0.2))
-        XCTAssertEqual(Activation(name: "elu"), .elu(alpha: 1))
-        XCTAssertEqual(Activation(name: "gelu"), .gelu(approximate: false))
+        XCTAssertEqual(ActivationFunction(name: "leaky_relu"), .leakyRelu(alpha: 0.2))
+        XCTAssertEqual(ActivationFunction(name: "elu"), .elu(alpha: 1))
+        XCTAssertEqual(ActivationFunction(name: "gelu"), .gelu(approximate: false))
     }
 
-    func testUnknownAndNonElementwiseNamesAreNil() {
-        XCTAssertNil(Activation(name: "softmax"))
-        XCTAssertNil(Activation(name: "Relu"))
-        XCTAssertNil(Activation(name: "leakyRelu"))
+    func testUnknownNamesAreNil() {
+        XCTAssertNil(ActivationFunction(name: "Relu"))
+        XCTAssertNil(ActivationFunction(name: "leakyRelu"))
+        XCTAssertEqual(ActivationFunction(name: "None"), .linear)
+        XCTAssertEqual(ActivationFunction(name: "none"), .linear)
+    }
+
+    func testTheCatalogueNamesEachFunctionOnceWithKerasDefaults() {
+        let names = ActivationFunction.all.map(\.name)
+        XCTAssertEqual(Set(names).count, names.count)
+        for f in ActivationFunction.all {
+            XCTAssertEqual(ActivationFunction(name: f.name), f, "the catalogue holds \(f) with Keras's defaults")
+            XCTAssertEqual(f.description, f.name)
+            XCTAssertFalse(f.summary.isEmpty)
+        }
+    }
+
+    func testSoftmaxIsTheOneFunctionThatIsNotElementwise() throws {
+        XCTAssertEqual(ActivationFunction.all.filter { $0.elementwise == nil }, [.softmax])
+        let x = try Tensor(shape: [2, 3], values: [1, 2, 3, -1, 0, 5])
+        let y = try ActivationFunction.softmax.apply(x)
+        XCTAssertEqual(y.scalars, try x.softmax(axis: -1).scalars)
+        XCTAssertEqual(y.scalars[0] + y.scalars[1] + y.scalars[2], 1, accuracy: 1e-6)
+        XCTAssertThrowsError(try ActivationFunction.softmax.backward(input: x, gradient: x))
+        XCTAssertThrowsError(try ActivationFunction.softmax.apply(Tensor(scalar: 1)))
     }
 
     func testDescriptionShowsNonDefaultParameters() {
-        XCTAssertEqual(Activation.leakyRelu(alpha: 0.2).description, "leaky_relu")
-        XCTAssertEqual(Activation.leakyRelu(alpha: 0.3).description, "leaky_relu(alpha: 0.3)")
-        XCTAssertEqual(Activation.gelu(approximate: true).description, "gelu(approximate: true)")
-        XCTAssertEqual(Activation.elu(alpha: 2).description, "elu(alpha: 2.0)")
+        XCTAssertEqual(ActivationFunction.leakyRelu(alpha: 0.2).description, "leaky_relu")
+        XCTAssertEqual(ActivationFunction.leakyRelu(alpha: 0.3).description, "leaky_relu(alpha: 0.3)")
+        XCTAssertEqual(ActivationFunction.gelu(approximate: true).description, "gelu(approximate: true)")
+        XCTAssertEqual(ActivationFunction.elu(alpha: 2).description, "elu(alpha: 2.0)")
     }
 
     func testApplyInPlaceMatchesApply() throws {
@@ -161,7 +194,7 @@ final class ActivationTests: XCTestCase {
         for act in everyActivation {
             var buffer = x
             buffer.withUnsafeMutableBufferPointer { act.applyInPlace($0.baseAddress!, count: $0.count) } // invariant: 15 elements, non-nil
-            XCTAssertEqual(buffer.scalars, act.apply(x).scalars, "\(act)")
+            XCTAssertEqual(buffer.scalars, try act.apply(x).scalars, "\(act)")
         }
     }
 
@@ -169,8 +202,8 @@ final class ActivationTests: XCTestCase {
         var gen = RandomGenerator(seed: 24)
         let x = try Tensor.normal([4, 3], std: 3, using: &gen)
         let g = try Tensor.normal([4, 3], using: &gen)
-        let act = Activation.elu(alpha: 1)
-        let y = act.apply(x)
+        let act = ActivationFunction.elu(alpha: 1)
+        let y = try act.apply(x)
         var buffer = g
         try y.withUnsafeBufferPointer { yp in
             try buffer.withUnsafeMutableBufferPointer { gp in
@@ -179,7 +212,7 @@ final class ActivationTests: XCTestCase {
         }
         XCTAssertEqual(buffer.scalars, try act.backward(output: y, gradient: g).scalars)
         XCTAssertThrowsError(try buffer.withUnsafeMutableBufferPointer { gp in
-            try Activation.silu.backwardInPlace(output: gp.baseAddress!, gradient: gp.baseAddress!, count: gp.count) // invariant: 12 elements
+            try ActivationFunction.silu.backwardInPlace(output: gp.baseAddress!, gradient: gp.baseAddress!, count: gp.count) // invariant: 12 elements
         })
     }
 
@@ -196,7 +229,7 @@ final class ActivationTests: XCTestCase {
     func testLinearAddsNothingToTheTape() {
         let v = Variable(Tensor(scalar: 2), requiresGrad: true)
         XCTAssertTrue(v.linear() === v)
-        XCTAssertTrue(Activation.linear.apply(v) === v)
+        XCTAssertTrue(try ActivationFunction.linear.apply(v) === v)
     }
 
     func testReluKeepsNaN() throws {
@@ -206,10 +239,10 @@ final class ActivationTests: XCTestCase {
 
     func testLargeLoopsSplitAcrossCoresSmallOnesDoNot() {
         // parallelFor uses min(cores, count / grain) chunks: two or more means both cores work.
-        XCTAssertGreaterThanOrEqual(1_000_000 / Activation.relu.grain, 2)
-        XCTAssertLessThan(1_000 / Activation.relu.grain, 2)
-        XCTAssertGreaterThanOrEqual(100_000 / Activation.gelu(approximate: false).grain, 2)
-        XCTAssertLessThan(1_000 / Activation.gelu(approximate: false).grain, 2)
+        XCTAssertGreaterThanOrEqual(1_000_000 / ActivationFunction.relu.grain, 2)
+        XCTAssertLessThan(1_000 / ActivationFunction.relu.grain, 2)
+        XCTAssertGreaterThanOrEqual(100_000 / ActivationFunction.gelu(approximate: false).grain, 2)
+        XCTAssertLessThan(1_000 / ActivationFunction.gelu(approximate: false).grain, 2)
     }
 
     func testLargeReluMatchesSerialReference() throws {

@@ -31,7 +31,7 @@ extension ValueKind {
     public static let size2D = ValueKind("an integer or a pair of integers") { Value.size2DParts($0) != nil }
     /// An activation value (`relu`) or its Keras name (`"relu"`).
     public static let activationFunction = ValueKind(
-        "an activation (relu, \"relu\", ...)", choices: ActivationFunction.allCases.map(\.rawValue)
+        "an activation (relu, \"relu\", ...)", choices: ActivationFunction.allNames
     ) { v in
         switch v {
         case .activation: return true
@@ -231,60 +231,18 @@ extension Arguments {
         try shapeArguments(what, allowInferred: allowInferred).map { $0 ?? -1 }
     }
 
-    /// Runs `body`, turning an error of the libraries below into a diagnostic that points at the
-    /// argument it is about (the first given argument its message names), or at the call.
+    /// Runs `body`, a call into the libraries below, turning its error into a diagnostic that
+    /// points at the argument the error names, else at `about` (the argument the call site knows
+    /// the library is checking, such as a path), else at the call.
     ///
     /// `Conv2D: filters must be positive, got 0` becomes `conv2d: filters must be positive, got 0`
     /// with a caret under the `0`.
-    public func attempt<T>(typeName: String? = nil, _ body: () throws -> T) throws -> T {
+    public func attempt<T>(about: String? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let d as Diagnostic {
-            throw d
-        } catch var e as NetworkError {
-            let hint = e.hint
-            e.hint = nil
-            // A refused layer argument carries the layer type and the argument: the message
-            // starts with this builtin's name and points where the argument was written.
-            if e.layerType != nil, e.layer == nil {
-                e.layerType = nil
-                let at = e.argument.flatMap { spans[$0] } ?? mentionedArgument(in: e.description).map { span(of: $0) } ?? callSpan
-                throw Diagnostic(callee + ": " + e.description, at: at, suggestion: hint)
-            }
-            var message = e.description
-            if let typeName, message.hasPrefix(typeName + ": ") {
-                message = callee + ": " + message.dropFirst(typeName.count + 2)
-            }
-            throw Diagnostic(message, at: mentionedArgument(in: message).map { span(of: $0) } ?? callSpan, suggestion: hint)
         } catch {
-            let message = "\(error)"
-            throw Diagnostic(message, at: mentionedArgument(in: message).map { span(of: $0) } ?? callSpan)
+            throw Diagnostic(error, in: self, about: about)
         }
-    }
-
-    /// The given argument whose name (or, for a string such as a path, whose value) appears first
-    /// in `message`; a name must appear as a whole word.
-    func mentionedArgument(in message: String) -> String? {
-        var best: (name: String, offset: Int)?
-        for name in spans.keys {
-            if case .string(let text) = self[name], text.count >= 2, let r = message.range(of: text) {
-                let offset = message.distance(from: message.startIndex, to: r.lowerBound)
-                if best.map({ offset < $0.offset }) ?? true { best = (name, offset) }
-            }
-            var searchStart = message.startIndex
-            while let r = message.range(of: name, range: searchStart..<message.endIndex) {
-                let before = r.lowerBound == message.startIndex ? nil : message[message.index(before: r.lowerBound)]
-                let after = r.upperBound == message.endIndex ? nil : message[r.upperBound]
-                let isWord = { (c: Character?) in c.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false }
-                if !isWord(before), !isWord(after) {
-                    let offset = message.distance(from: message.startIndex, to: r.lowerBound)
-                    if best.map({ offset < $0.offset }) ?? true { best = (name, offset) }
-                    break
-                }
-                searchStart = r.upperBound
-            }
-        }
-        return best?.name
     }
 }
 

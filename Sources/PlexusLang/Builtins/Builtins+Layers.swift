@@ -47,7 +47,7 @@ extension BuiltinRegistry {
                  signature: Signature(positional: positional, variadic: variadic, keywords: keywords + [nameParam]),
                  help: help, example: example) { args, _ in
             let layerName = try args.optionalString("name")
-            return Value.wrap(try args.attempt(typeName: typeName) { try make(args, layerName) })
+            return Value.wrap(try args.attempt { try make(args, layerName) })
         }
     }
 
@@ -60,7 +60,7 @@ extension BuiltinRegistry {
             let shape = try args.shapeArguments("input sizes", allowUnknown: true)
             let batch = try args.optionalInt("batch_size")
             let name = try args.optionalString("name")
-            return .symbolic(try args.attempt(typeName: "InputLayer") { try Input(shape: shape, batchSize: batch, name: name) })
+            return .symbolic(try args.attempt { try Input(shape: shape, batchSize: batch, name: name) })
         }
 
         // Every layer type with a spec, in the order of `LayerSpec.all`; a spec whose builtin is
@@ -81,20 +81,8 @@ extension BuiltinRegistry {
     }
 
     func registerActivationBuiltins() {
-        let descriptions: [(ActivationFunction, String)] = [
-            (.relu, "max(x, 0)"),
-            (.relu6, "min(max(x, 0), 6), MobileNet's activation"),
-            (.leakyRelu, "x for x > 0, 0.2 x otherwise (Keras's default negative slope)"),
-            (.elu, "x for x > 0, exp(x) - 1 otherwise"),
-            (.gelu, "x Phi(x) with Phi the normal distribution function (exact erf form, Keras's default)"),
-            (.silu, "x sigmoid(x), also called swish"),
-            (.sigmoid, "1 / (1 + exp(-x))"),
-            (.tanh, "the hyperbolic tangent"),
-            (.softmax, "exp(x) / sum(exp(x)) over the last axis: probabilities"),
-            (.linear, "the identity (Keras's default activation)"),
-        ]
-        for (f, what) in descriptions {
-            let name = f.rawValue
+        for f in ActivationFunction.all {
+            let name = f.name, what = f.summary
             register(name, category: BuiltinCategory.activations, signature: activationSignature,
                      help: "The activation \(name): \(what). As a value it is a layer argument (activation: \(name), or the name \"\(name)\") and pipes into an Activation layer (x |> \(name)); called on a symbolic tensor or weight it applies a new Activation layer, on a tensor of values it computes now; without x it returns the Activation layer, to name or reuse.",
                      example: "h = x |> dense(64) |> \(name)\n\(name)(tensor([-1, 0, 2]))") { args, interpreter in
@@ -107,7 +95,7 @@ extension BuiltinRegistry {
                  help: "Keras's Activation layer: activation(\"relu\", name: \"act\") is Activation(\"relu\", name=\"act\"), a layer to apply to a tensor (x |> activation(\"relu\")). The activation is a name or a value (relu); x |> relu is the same layer with an automatic name.",
                  example: "h = x |> conv2d(32, 3) |> activation(\"relu\", name: \"conv1_relu\")") { args, _ in
             let f = try args.activation("activation")
-            return .layer(try args.attempt(typeName: "Activation") { try ActivationLayer(f, name: args.optionalString("name")) })
+            return .layer(try args.attempt { try Activation(f, name: args.optionalString("name")) })
         }
     }
 
@@ -164,7 +152,7 @@ private func mergeBuiltin(_ args: Arguments, _ interpreter: Interpreter, typeNam
         }
     }
     let name = try args.optionalString("name")
-    func layer() throws -> Layer { try args.attempt(typeName: typeName) { try make(name) } }
+    func layer() throws -> Layer { try args.attempt { try make(name) } }
     if items.isEmpty { return Value.wrap(try layer()) }
     let concrete = items.compactMap { item -> Tensor? in if case .tensor(let t) = item.0 { return t }; return nil }
     if concrete.count == items.count { return .tensor(try args.attempt { try compute(concrete) }) }
@@ -179,7 +167,7 @@ private func reshapeBuiltin(_ args: Arguments) throws -> Value {
     let name = try args.optionalString("name")
     guard let first = args.variadic.first, ValueKind.tensorLike.matches(first) else {
         let shape = try args.knownShapeArguments("target sizes", allowInferred: true)
-        return .layer(try args.attempt(typeName: "Reshape") { try Reshape(targetShape: shape, name: name) })
+        return .layer(try args.attempt { try Reshape(targetShape: shape, name: name) })
     }
     var rest = args
     rest.variadic.removeFirst()
@@ -189,11 +177,11 @@ private func reshapeBuiltin(_ args: Arguments) throws -> Value {
     case .tensor(let t):
         return .tensor(try args.attempt { try t.reshaped(to: shape) })
     case .symbolic(let t) where TensorAlgebra.hasBatchDimension(t):
-        return .symbolic(try args.attempt(typeName: "Reshape") { try Reshape(targetShape: shape, name: name)(t) })
+        return .symbolic(try args.attempt { try Reshape(targetShape: shape, name: name)(t) })
     case .symbolic(let t):
-        return .symbolic(try args.attempt(typeName: "reshape") { try reshape(t, shape, name: name) })
+        return .symbolic(try args.attempt { try reshape(t, shape, name: name) })
     case .weight(let w):
-        return .symbolic(try args.attempt(typeName: "reshape") { try reshape(w, shape, name: name) })
+        return .symbolic(try args.attempt { try reshape(w, shape, name: name) })
     default:
         throw args.error("expects sizes, or a tensor and sizes") // invariant: tensorLike matched above
     }

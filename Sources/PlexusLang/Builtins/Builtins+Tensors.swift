@@ -105,7 +105,7 @@ extension BuiltinRegistry {
                     return try TensorAlgebra.activate(activation, y)
                 })
             }
-            let layer = try args.attempt(typeName: "Conv") {
+            let layer = try args.attempt {
                 try Conv(strides: strides, padding: padding, dilationRate: dilation, activation: activation,
                          useBias: args.bool("use_bias"), biasInitializer: args.initializer("bias_initializer"),
                          name: args.optionalString("name"))
@@ -117,13 +117,13 @@ extension BuiltinRegistry {
 
         register("matmul", category: BuiltinCategory.tensors,
                  signature: Signature(positional: [Param("a", .tensorLike), Param("b", .tensorLike)], keywords: [nameParam]),
-                 help: "The matrix product a @ b with NumPy's rules: (..., n, k) x (..., k, m) -> (..., n, m), leading dimensions broadcast. On symbolic tensors and weights it is a graph node; on tensors of values it computes now.",
+                 help: "The matrix product a @ b with NumPy's rules: (..., n, k) x (..., k, m) -> (..., n, m), leading dimensions broadcast, a 1-D operand a row (on the left) or a column (on the right) whose axis the result drops. On symbolic tensors and weights it is a graph node; on tensors of values it computes now, with the same shapes.",
                  example: "w = matmul(reshape(a, 64, 10), reshape(b, 10, 121))    # (64, 121)") { args, _ in
             switch (Operand(args["a"]), Operand(args["b"])) {
             case let (.concrete(a)?, .concrete(b)?):
                 return .tensor(try args.attempt { try matmul(a, b) })
             case let (.graph(a)?, .graph(b)?):
-                return .symbolic(try args.attempt(typeName: "matmul") { try matmul(a, b, name: args.optionalString("name")) })
+                return .symbolic(try args.attempt { try matmul(a, b, name: args.optionalString("name")) })
             default:
                 throw args.error("cannot multiply a tensor of values with a symbolic tensor", suggestion: constantSuggestion)
             }
@@ -138,7 +138,7 @@ extension BuiltinRegistry {
             case .concrete(let t)?:
                 return .tensor(try args.attempt { try t.permuted(axes ?? Array((0..<t.rank).reversed())) })
             case .graph(let g)?:
-                return .symbolic(try args.attempt(typeName: "transpose") { try transpose(g, axes, name: args.optionalString("name")) })
+                return .symbolic(try args.attempt { try transpose(g, axes, name: args.optionalString("name")) })
             default:
                 throw args.kindError("x", "a tensor, a symbolic tensor or a weight")
             }
@@ -247,7 +247,7 @@ private func reduce(_ args: Arguments, _ interpreter: Interpreter, kind: Reducti
     case .symbolic, .weight:
         guard case .graph(let g)? = Operand(x) else { return .nothing } // invariant: symbolic and weight are graph operands
         let name = try args.optionalString("name")
-        return .symbolic(try args.attempt(typeName: kind.rawValue) {
+        return .symbolic(try args.attempt {
             kind == .sum ? try sum(g, axes: axes, keepdims: keepdims, name: name) : try mean(g, axes: axes, keepdims: keepdims, name: name)
         })
     default:

@@ -23,7 +23,7 @@ extension Interpreter {
             throw d
         } catch {
             // Errors of the libraries below (TensorError...) already name the operation and shapes.
-            throw diagnostic(for: error, at: span)
+            throw Diagnostic(error, at: span)
         }
     }
 

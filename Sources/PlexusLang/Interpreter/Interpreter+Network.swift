@@ -1,10 +1,5 @@
 import PlexusTensor
 import PlexusNN
-import class PlexusNN.Activation
-
-/// The Keras `Activation` layer (the name alone is ambiguous with the tensor library's
-/// `Activation` enum of functions).
-typealias ActivationLayer = Activation
 
 // Calling, member access and indexing of the network values.
 
@@ -20,7 +15,7 @@ extension Interpreter {
         case .layer(let l): return try applyLayer(l, args, at: piped ? calleeSpan : span)
         case .model(let m): return try applyLayer(m, args, at: piped ? calleeSpan : span)
         case .activation(let f):
-            let bound = try activationSignature.bind(args, callee: f.rawValue, callSpan: piped ? calleeSpan : span)
+            let bound = try activationSignature.bind(args, callee: f.name, callSpan: piped ? calleeSpan : span)
             return try applyActivation(f, bound)
         default: return nil
         }
@@ -81,7 +76,7 @@ extension Interpreter {
         do {
             outputs = try layer.apply(inputs)
         } catch {
-            throw diagnostic(for: error, at: span)
+            throw Diagnostic(error, at: span)
         }
         return outputs.count == 1 ? .symbolic(outputs[0]) : .list(outputs.map(Value.symbolic))
     }
@@ -92,14 +87,14 @@ extension Interpreter {
         let name = try args.optionalString("name")
         switch args["x"] {
         case .nothing:
-            return .layer(try args.attempt(typeName: "Activation") { try ActivationLayer(f, name: name) })
+            return .layer(try args.attempt { try Activation(f, name: name) })
         case .tensor(let t):
             return .tensor(try args.attempt { try TensorAlgebra.activate(f, t) })
         case .symbolic(let t):
-            let layer = try args.attempt(typeName: "Activation") { try ActivationLayer(f, name: name) }
+            let layer = try args.attempt { try Activation(f, name: name) }
             return try applyLayer(layer, [CallArgument(value: .symbolic(t), span: args.span(of: "x"))], at: args.callSpan)
         case .weight(let w):
-            let layer = try args.attempt(typeName: "Activation") { try ActivationLayer(f, name: name) }
+            let layer = try args.attempt { try Activation(f, name: name) }
             return try applyLayer(layer, [CallArgument(value: .weight(w), span: args.span(of: "x"))], at: args.callSpan)
         default:
             throw args.kindError("x", "a tensor, a symbolic tensor or a weight")
@@ -115,7 +110,7 @@ extension Interpreter {
         do {
             if let v = try base.networkMember(name) { return v }
         } catch {
-            throw diagnostic(for: error, at: span)
+            throw Diagnostic(error, at: span)
         }
         let list = names.joined(separator: ", ")
         if let guess = didYouMean(name, candidates: names) {
@@ -144,7 +139,7 @@ extension Interpreter {
                              notes: [Diagnostic.Note("fields: " + r.names.joined(separator: ", "))])
         case .dataset(let d):
             let indices = try sampleIndices(index, count: d.count, what: "dataset", at: indexSpan)
-            do { return .dataset(try d.subset(indices)) } catch { throw diagnostic(for: error, at: span) }
+            do { return .dataset(try d.subset(indices)) } catch { throw Diagnostic(error, at: span) }
         case .tensor(let t):
             guard t.rank >= 1 else { throw Diagnostic("a tensor of shape () cannot be indexed", at: span) }
             let indices = try sampleIndices(index, count: t.shape[0], what: "tensor's first axis", at: indexSpan)
@@ -157,7 +152,7 @@ extension Interpreter {
                 }
                 return .tensor(try t.sliced(axis: 0, first..<first + indices.count))
             } catch {
-                throw diagnostic(for: error, at: span)
+                throw Diagnostic(error, at: span)
             }
         default: return nil
         }
@@ -231,9 +226,13 @@ extension Interpreter {
             let shapes = values.map { $0.shape.map(Optional.some) }
             do {
                 _ = try layer.outputShapes(for: shapes)
-            } catch {
-                throw NetworkError(layer.name, "cannot run on \(values.map { formatShape($0.shape) }.joined(separator: ", ")): \(error)",
-                                   hint: "the first dimension is the batch: reshape(t, 1, ...) makes a batch of one")
+            } catch var error as NetworkError {
+                // The layer's own refusal, which names it and the shapes; the hint about the batch
+                // only when one more leading axis is what the layer wanted.
+                if error.hint == nil, (try? layer.outputShapes(for: shapes.map { [1] + $0 })) != nil {
+                    error.hint = "the first dimension is the batch: reshape(t, 1, ...) makes a batch of one"
+                }
+                throw error
             }
             if !layer.isBuilt { try layer.build(for: shapes.map { [nil] + $0.dropFirst() }) }
             let outputs = try withoutGradients {
@@ -241,7 +240,7 @@ extension Interpreter {
             }
             return outputs.count == 1 ? .tensor(outputs[0]) : .list(outputs.map(Value.tensor))
         } catch {
-            throw diagnostic(for: error, at: span)
+            throw Diagnostic(error, at: span)
         }
     }
 }

@@ -14,7 +14,7 @@ extension Interpreter {
             return try executeBlock(body, in: env)
         } catch {
             if Interrupt.isRequested { throw error }
-            let d = error as? Diagnostic ?? Diagnostic("\(error)", at: stmt.span)
+            let d = Diagnostic(error, at: stmt.span)
             guard let clause else {
                 reportCaught(d)
                 return .normal

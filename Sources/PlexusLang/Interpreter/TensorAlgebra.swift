@@ -143,14 +143,9 @@ enum TensorAlgebra {
         !Model.findInputs([t]).isEmpty
     }
 
-    /// Applies an activation to values now.
+    /// Applies an activation to values now (softmax along the last axis).
     static func activate(_ f: ActivationFunction, _ t: Tensor) throws -> Tensor {
-        if f == .softmax { return try t.softmax(axis: -1) }
-        // invariant: every other ActivationFunction has a tensor kernel of the same Keras name
-        guard let kernel = PlexusTensor.Activation(name: f.rawValue) else {
-            throw TensorError(f.rawValue, "has no kernel for tensors")
-        }
-        return kernel.apply(t)
+        try f.apply(t)
     }
 }
 
@@ -161,7 +156,7 @@ extension Interpreter {
         do {
             return try TensorAlgebra.binary(op, a, b, at: span, rightSpan: rightSpan)
         } catch {
-            throw diagnostic(for: error, at: span)
+            throw Diagnostic(error, at: span)
         }
     }
 
@@ -169,20 +164,7 @@ extension Interpreter {
         do {
             return try TensorAlgebra.negate(v)
         } catch {
-            throw diagnostic(for: error, at: span)
-        }
-    }
-
-    /// An error of the libraries below as a diagnostic at `span`: a `NetworkError` keeps the layer
-    /// and both shapes in its message and gives its hint as a `help:` line.
-    public func diagnostic(for error: Error, at span: SourceSpan) -> Diagnostic {
-        switch error {
-        case let d as Diagnostic: return d
-        case var e as NetworkError:
-            let hint = e.hint
-            e.hint = nil
-            return Diagnostic(e.description, at: span, suggestion: hint)
-        default: return Diagnostic("\(error)", at: span)
+            throw Diagnostic(error, at: span)
         }
     }
 }

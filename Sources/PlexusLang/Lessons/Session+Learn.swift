@@ -219,7 +219,7 @@ extension Session {
             } catch is AlreadyReported {
                 ok = false
             } catch {
-                report(Diagnostic("\(error)", at: stmt.span))
+                report(Diagnostic(error, at: stmt.span))
                 ok = false
             }
             if !ok { break }

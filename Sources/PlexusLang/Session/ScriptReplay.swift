@@ -54,7 +54,7 @@ public enum ScriptReplay {
         } catch let d as Diagnostic {
             session.report(d)
         } catch {
-            session.report(Diagnostic("\(error)", at: span))
+            session.report(Diagnostic(error, at: span))
         }
         return false
     }

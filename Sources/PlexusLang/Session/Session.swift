@@ -153,7 +153,7 @@ public final class Session {
             report(d)
             status = .error
         } catch {
-            report(Diagnostic("\(error)", at: span))
+            report(Diagnostic(error, at: span))
             status = .error
         }
         return RunResult(status: status, diagnostics: diagnostics, output: transcript)
@@ -219,7 +219,7 @@ public final class Session {
                 status = .error
                 break
             } catch {
-                report(Diagnostic("\(error)", at: stmt.span))
+                report(Diagnostic(error, at: stmt.span))
                 status = .error
                 break
             }

@@ -84,7 +84,7 @@ private let optimizerMembers: [Member<Optimizer>] = [
 ]
 
 private let activationMembers: [Member<ActivationFunction>] = [
-    Member("name") { .string($0.rawValue) },
+    Member("name") { .string($0.name) },
 ]
 
 extension Value {

@@ -46,7 +46,7 @@ extension Value {
         // `snapshot of basis_conv: 3 weights, 1,914 values`
         case .snapshot(let s): return s.description
         case .cuts(let c): return cutTable(c.cuts, modelName: c.modelName)
-        case .activation(let f): return "<activation \(f.rawValue)>"
+        case .activation(let f): return "<activation \(f.name)>"
         default: return description
         }
     }

@@ -33,15 +33,16 @@ public struct NetworkError: Error, CustomStringConvertible, Equatable {
     /// For an argument refused when a layer is made: the layer type (`Conv2D`), shown before the
     /// message when no layer name is set.
     public var layerType: String?
-    /// For an argument refused when a layer is made: its Keras name (`filters`), so a caller can
+    /// The argument at fault, by its Keras name (`filters`, a model's `inputs`), so a caller can
     /// point at where it was written.
     public var argument: String?
 
-    public init(_ layer: String?, _ message: String, received: [Received] = [], hint: String? = nil) {
+    public init(_ layer: String?, _ message: String, received: [Received] = [], hint: String? = nil, argument: String? = nil) {
         self.layer = layer
         self.message = message
         self.received = received
         self.hint = hint
+        self.argument = argument
     }
 
     public var description: String {

@@ -1,3 +1,4 @@
+import PlexusTensor
 // What one call of a layer computes: multiply-accumulates and floating-point operations per
 // sample, with the conventions of docs/costs.md.
 //

@@ -31,7 +31,7 @@ func fusedAffine(_ x: Variable, _ w: Variable, bias: Variable?, activation: Acti
         saved = (true, z)
     } else {
         saved = (false, z)
-        z = elementwise.apply(z)
+        z = try elementwise.apply(z)
     }
     let needX = x.requiresGrad, needW = w.requiresGrad, needB = bias?.requiresGrad ?? false
     let result = Variable.record(z, parents: parents) { g in

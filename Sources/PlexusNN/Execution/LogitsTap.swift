@@ -1,3 +1,4 @@
+import PlexusTensor
 // Where a model's output passes through a sigmoid or softmax, found once when its plan compiles.
 //
 // A crossentropy on probabilities clips them to [1e-7, 1 - 1e-7] and gives no gradient outside

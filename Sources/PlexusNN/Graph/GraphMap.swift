@@ -45,7 +45,8 @@ struct GraphMap {
                 let given = inputs.map(\.sourceDescription).joined(separator: ", ")
                 throw NetworkError(modelName.map { "model \"\($0)\"" } ?? "the model",
                                    "cannot be built: output \(output.sourceDescription) \(formatSymbolicShape(output.shape)) depends on input \(node.layer.name) \(formatSymbolicShape(tensor.shape)), which is not among its inputs (\(given.isEmpty ? "none" : given))",
-                                   hint: "add \(node.layer.name) to the inputs, or build the model from its outputs alone to find the inputs by walking back")
+                                   hint: "add \(node.layer.name) to the inputs, or build the model from its outputs alone to find the inputs by walking back",
+                                   argument: "inputs")
             }
             inProgress.insert(id)
             stack.append((tensor, 0))

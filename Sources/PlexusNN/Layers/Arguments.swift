@@ -71,23 +71,3 @@ func targetShapeProblem(_ shape: [Int]) -> String? {
     }
     return nil
 }
-
-/// The activation functions of the catalogue, by their Keras names.
-///
-/// Used as a layer's `activation:` argument (fused into the layer later) and by the `Activation`
-/// layer; `linear` is the identity, Keras's default.
-public enum ActivationFunction: String, CaseIterable, Equatable, Sendable, CustomStringConvertible {
-    case linear, relu, relu6, elu, gelu, silu, sigmoid, tanh, softmax
-    case leakyRelu = "leaky_relu"
-
-    /// The function Keras calls `name`, also accepting `swish` for `silu` and `None` for `linear`.
-    public init?(name: String) {
-        switch name {
-        case "swish": self = .silu
-        case "None", "none": self = .linear
-        default: self.init(rawValue: name)
-        }
-    }
-
-    public var description: String { rawValue }
-}

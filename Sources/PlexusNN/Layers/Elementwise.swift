@@ -55,7 +55,7 @@ public final class ReLU: Layer {
         switch (maxValue, negativeSlope) {
         case (nil, 0): return .relu
         case (6?, 0): return .relu6
-        case (nil, 0.2): return .leakyRelu
+        case (nil, 0.2): return .leakyRelu(alpha: 0.2)
         default: return nil
         }
     }
@@ -64,7 +64,7 @@ public final class ReLU: Layer {
     override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
         try checkValueCount(inputs)
         if let f = equivalentFunction { return try f.apply(inputs[0]) }
-        return generalRelu(inputs[0], maxValue: maxValue, negativeSlope: negativeSlope, threshold: threshold)
+        return inputs[0].relu(maxValue: maxValue, negativeSlope: negativeSlope, threshold: threshold)
     }
 }
 

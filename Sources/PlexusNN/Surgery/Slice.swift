@@ -46,13 +46,13 @@ public func slice(_ model: Model, from: SlicePoint? = nil, to: SlicePoint? = nil
 /// model's inputs and outputs.
 public func slice(_ model: Model, from: [SlicePoint], to: [SlicePoint], name: String? = nil) throws -> Model {
     let graph = TensorGraph(model)
-    let sinks = try to.isEmpty ? graph.outputs : unique(to.map { try resolveSlicePoint($0, in: model, graph: graph) })
+    let sinks = try to.isEmpty ? graph.outputs : unique(to.map { try resolveSlicePoint($0, in: model, graph: graph, argument: "to") })
     let inputs: [Int]
     if from.isEmpty {
         let needed = graph.ancestors(of: sinks)
         inputs = graph.inputs.filter { needed[$0] }
     } else {
-        inputs = unique(try from.map { try resolveSlicePoint($0, in: model, graph: graph) })
+        inputs = unique(try from.map { try resolveSlicePoint($0, in: model, graph: graph, argument: "from") })
         try checkSliceInputs(model, graph: graph, sources: inputs, sinks: sinks)
     }
     let sliceName = name ?? NameScope.current.uniqueName(model.name + "_slice")
@@ -67,8 +67,18 @@ private func unique(_ xs: [Int]) -> [Int] {
 // MARK: - Finding the tensors
 
 /// The vertex of a slice point: a tensor of the graph, or the output of the named layer's only
-/// call (or of the call a reference `name[node][tensor]` picks).
-func resolveSlicePoint(_ point: SlicePoint, in model: Model, graph: TensorGraph) throws -> Int {
+/// call (or of the call a reference `name[node][tensor]` picks). A point that names nothing of the
+/// model is refused as the `argument` (`from` or `to`) it was given as.
+func resolveSlicePoint(_ point: SlicePoint, in model: Model, graph: TensorGraph, argument: String) throws -> Int {
+    do {
+        return try resolveSlicePoint(point, in: model, graph: graph)
+    } catch var error as NetworkError {
+        error.argument = error.argument ?? argument
+        throw error
+    }
+}
+
+private func resolveSlicePoint(_ point: SlicePoint, in model: Model, graph: TensorGraph) throws -> Int {
     let owner = "model \"\(model.name)\""
     switch point {
     case .tensor(let t):
@@ -229,7 +239,8 @@ private func checkSliceInputs(_ model: Model, graph: TensorGraph, sources: [Int]
     if !near.isEmpty { message += "\nnearest cuts: " + near.joined(separator: "; ") }
     let list = entering.map { "\"\(name($0))\"" }.joined(separator: ", ")
     throw NetworkError(owner, message,
-                       hint: "slice from a cut (cuts(m) lists them), or from every tensor that enters the slice: from: [\(list)]")
+                       hint: "slice from a cut (cuts(m) lists them), or from every tensor that enters the slice: from: [\(list)]",
+                       argument: "from")
 }
 
 /// Whether a group of tensors is a simple chain (no forks inside it).

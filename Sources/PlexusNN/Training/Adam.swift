@@ -46,7 +46,7 @@ public class Adam: Optimizer {
         try requireUnitInterval(beta1, "beta_1", kind: kind, includingOne: false)
         try requireUnitInterval(beta2, "beta_2", kind: kind, includingOne: false)
         try requireFinite(epsilon, "epsilon", kind: kind)
-        guard epsilon >= 0 else { throw TensorError(kind, "epsilon must be >= 0, got \(epsilon)") }
+        guard epsilon >= 0 else { throw TensorError(kind, "epsilon must be >= 0, got \(epsilon)", argument: "epsilon") }
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon

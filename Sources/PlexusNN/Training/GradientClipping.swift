@@ -24,10 +24,11 @@ public enum GradientClipping: Equatable, CustomStringConvertible {
         let given = [("clipnorm", clipNorm), ("global_clipnorm", globalClipNorm), ("clipvalue", clipValue)]
             .compactMap { name, value in value.map { (name, $0) } }
         guard given.count <= 1 else {
-            throw TensorError(kind, "only one of clipnorm, global_clipnorm and clipvalue can be set, got \(given.map { "\($0.0): \($0.1)" }.joined(separator: ", "))")
+            throw TensorError(kind, "only one of clipnorm, global_clipnorm and clipvalue can be set, got \(given.map { "\($0.0): \($0.1)" }.joined(separator: ", "))",
+                              argument: given[0].0)
         }
         for (name, value) in given where !(value.isFinite && value > 0) {
-            throw TensorError(kind, "\(name) must be a positive number, got \(value)")
+            throw TensorError(kind, "\(name) must be a positive number, got \(value)", argument: name)
         }
         if let c = clipNorm { self = .norm(c) }
         else if let c = globalClipNorm { self = .globalNorm(c) }

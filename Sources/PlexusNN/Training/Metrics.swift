@@ -62,7 +62,7 @@ private func evaluate(_ metric: Metric, prediction: Tensor, target: Tensor) thro
 /// - Throws: `TensorError` when the shapes differ or the threshold is not in (0, 1) (Keras's check).
 public func binaryAccuracy(prediction: Tensor, target: Tensor, threshold: Float = 0.5) throws -> Float {
     guard threshold > 0 && threshold < 1 else {
-        throw TensorError("binary_accuracy", "threshold must be in (0, 1), got \(threshold)")
+        throw TensorError("binary_accuracy", "threshold must be in (0, 1), got \(threshold)", argument: "threshold")
     }
     try requireMatchingShapes(prediction, target, metric: "binary_accuracy")
     let n = prediction.count

@@ -46,7 +46,7 @@ public class Optimizer: CustomStringConvertible {
         try requireFinite(learningRate, "learning_rate", kind: kind)
         try requireFinite(weightDecay, "weight_decay", kind: kind)
         guard weightDecay >= 0 else {
-            throw TensorError(kind, "weight_decay must be >= 0, got \(weightDecay)")
+            throw TensorError(kind, "weight_decay must be >= 0, got \(weightDecay)", argument: "weight_decay")
         }
         self.name = name
         self.learningRate = learningRate
@@ -293,13 +293,13 @@ func globalClipScale(norm: Float, clipNorm: Float) -> Float {
 }
 
 func requireFinite(_ x: Float, _ argument: String, kind: String) throws {
-    guard x.isFinite else { throw TensorError(kind, "\(argument) must be a finite number, got \(x)") }
+    guard x.isFinite else { throw TensorError(kind, "\(argument) must be a finite number, got \(x)", argument: argument) }
 }
 
 func requireUnitInterval(_ x: Float, _ argument: String, kind: String, includingOne: Bool = true) throws {
     let ok = x >= 0 && (includingOne ? x <= 1 : x < 1)
     guard ok else {
-        throw TensorError(kind, "\(argument) must be in [0, 1\(includingOne ? "]" : ")"), got \(x)")
+        throw TensorError(kind, "\(argument) must be in [0, 1\(includingOne ? "]" : ")"), got \(x)", argument: argument)
     }
 }
 

@@ -36,7 +36,7 @@ public final class RMSprop: Optimizer {
         try requireUnitInterval(rho, "rho", kind: "rmsprop")
         try requireUnitInterval(momentum, "momentum", kind: "rmsprop")
         try requireFinite(epsilon, "epsilon", kind: "rmsprop")
-        guard epsilon >= 0 else { throw TensorError("rmsprop", "epsilon must be >= 0, got \(epsilon)") }
+        guard epsilon >= 0 else { throw TensorError("rmsprop", "epsilon must be >= 0, got \(epsilon)", argument: "epsilon") }
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon

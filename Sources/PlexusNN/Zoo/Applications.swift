@@ -1,3 +1,4 @@
+import PlexusTensor
 // Keras applications rebuilt through the public API with Keras's layer names: the parameter-count
 // tests check them against Keras's published figures, and plexus-bench times them.
 

@@ -2,7 +2,7 @@ import Foundation
 
 // The activation kernels: one formula per function (the transcendental ones eight lanes at a time,
 // on VectorMath), and one flat loop per function that the switch picks once per chunk.
-// `Activation.apply`, `applyInPlace` and the Tensor methods below all run these loops; `x` and `y`
+// `ActivationFunction.apply`, `applyInPlace` and the Tensor methods below all run these loops; `x` and `y`
 // may be the same buffer (in place).
 
 /// Formulas shared by the forward and backward loops.
@@ -53,12 +53,12 @@ enum ActivationMath {
     }
 }
 
-extension Activation {
+extension ActivationFunction {
     /// Elements per thread below which this activation runs on one core.
     @usableFromInline var grain: Int {
         switch self {
         case .linear, .relu, .relu6, .leakyRelu: return cheapElementwiseGrain
-        case .elu, .gelu, .silu, .sigmoid, .tanh, .softplus: return transcendentalElementwiseGrain
+        case .elu, .gelu, .silu, .sigmoid, .tanh, .softplus, .softmax: return transcendentalElementwiseGrain
         }
     }
 
@@ -103,6 +103,9 @@ extension Activation {
             mapLanes(x, y, r) { VectorMath.tanh($0) }
         case .softplus:
             mapLanes(x, y, r) { VectorMath.softplus($0) }
+        case .softmax:
+            // invariant: softmax is not elementwise; apply(_:) and the fused layers take it along its axis
+            assertionFailure("softmax has no elementwise loop")
         }
     }
 
@@ -137,6 +140,9 @@ extension Activation {
             mapLanes(x, g, out, r) { v, gv in let t = VectorMath.tanh(v); return gv * (1 - t * t) }
         case .softplus:
             mapLanes(x, g, out, r) { v, gv in gv * VectorMath.sigmoid(v) }
+        case .softmax:
+            // invariant: backward(input:gradient:) refuses softmax before any loop
+            assertionFailure("softmax has no elementwise derivative")
         }
     }
 
@@ -146,9 +152,11 @@ extension Activation {
     func backwardFromOutputLoop(_ y: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
                                 _ out: UnsafeMutablePointer<Float>, _ r: Range<Int>) {
         switch self {
-        case .linear, .gelu, .silu:
-            // gelu and silu never get here (requireDerivativeFromOutput); linear passes g through.
+        case .linear:
             if g != UnsafePointer(out) { for i in r { out[i] = g[i] } }
+        case .gelu, .silu, .softmax:
+            // invariant: requireDerivativeFromOutput refuses these before any loop
+            assertionFailure("\(name)'s derivative needs its input")
         case .relu:
             for i in r { out[i] = y[i] > 0 ? g[i] : 0 }
         case .relu6:
@@ -172,24 +180,24 @@ extension Activation {
 
 extension Tensor {
     /// `max(x, 0)` elementwise.
-    public func relu() -> Tensor { Activation.relu.apply(self) }
+    public func relu() -> Tensor { ActivationFunction.relu.applyElementwise(self) }
     /// `min(max(x, 0), 6)` elementwise.
-    public func relu6() -> Tensor { Activation.relu6.apply(self) }
+    public func relu6() -> Tensor { ActivationFunction.relu6.applyElementwise(self) }
     /// `x` where positive, `alpha * x` elsewhere; 0.2 is `keras.activations.leaky_relu`'s default
     /// (Keras's `LeakyReLU` layer defaults to 0.3).
-    public func leakyRelu(alpha: Float = 0.2) -> Tensor { Activation.leakyRelu(alpha: alpha).apply(self) }
+    public func leakyRelu(alpha: Float = 0.2) -> Tensor { ActivationFunction.leakyRelu(alpha: alpha).applyElementwise(self) }
     /// `x` where positive, `alpha * (exp(x) - 1)` elsewhere.
-    public func elu(alpha: Float = 1) -> Tensor { Activation.elu(alpha: alpha).apply(self) }
+    public func elu(alpha: Float = 1) -> Tensor { ActivationFunction.elu(alpha: alpha).applyElementwise(self) }
     /// `x * Phi(x)`, exact by default as `keras.activations.gelu`; `approximate: true` is the tanh form.
-    public func gelu(approximate: Bool = false) -> Tensor { Activation.gelu(approximate: approximate).apply(self) }
+    public func gelu(approximate: Bool = false) -> Tensor { ActivationFunction.gelu(approximate: approximate).applyElementwise(self) }
     /// `x * sigmoid(x)` (swish).
-    public func silu() -> Tensor { Activation.silu.apply(self) }
+    public func silu() -> Tensor { ActivationFunction.silu.applyElementwise(self) }
     /// The logistic function, stable for any |x|.
-    public func sigmoid() -> Tensor { Activation.sigmoid.apply(self) }
+    public func sigmoid() -> Tensor { ActivationFunction.sigmoid.applyElementwise(self) }
     /// The hyperbolic tangent.
-    public func tanh() -> Tensor { Activation.tanh.apply(self) }
+    public func tanh() -> Tensor { ActivationFunction.tanh.applyElementwise(self) }
     /// `log(1 + exp(x))`, stable for any |x|.
-    public func softplus() -> Tensor { Activation.softplus.apply(self) }
+    public func softplus() -> Tensor { ActivationFunction.softplus.applyElementwise(self) }
     /// The identity (returns `self`, sharing storage).
     public func linear() -> Tensor { self }
 }

@@ -350,10 +350,13 @@ public func batchNormInferenceAffine(gamma: Tensor, beta: Tensor, movingMean: Te
 /// and an activation layer after a convolution read and write the whole map twice more.
 ///
 /// - Throws: `TensorError` when the last axis is not `scale.count` long or the vectors differ.
-public func channelAffineInPlace(_ x: inout Tensor, scale: [Float], shift: [Float], activation: Activation) throws {
+public func channelAffineInPlace(_ x: inout Tensor, scale: [Float], shift: [Float], activation: ActivationFunction) throws {
     let c = scale.count
     guard c > 0, shift.count == c, x.rank >= 1, x.shape[x.rank - 1] == c else {
         throw TensorError("batchnorm", "a per-channel scale of \(c) does not fit \(formatShape(x.shape))")
+    }
+    guard activation.elementwise != nil else {
+        throw TensorError("batchnorm", "\(activation) is not elementwise and cannot follow the affine in place")
     }
     let rows = x.count / c
     x.withUnsafeMutableBufferPointer { xb in

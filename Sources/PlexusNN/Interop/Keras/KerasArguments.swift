@@ -86,7 +86,7 @@ extension ArgumentValue {
         case .string(let s): return .string(s)
         case .size2D(let s): return [number(s.height), number(s.width)]
         case .padding(let p): return p == .same ? "same" : "valid"
-        case .activation(let f): return .string(f.rawValue)
+        case .activation(let f): return .string(f.name)
         case .initializer(let i): return kerasInitializer(i)
         case .ints(let xs): return .array(xs.map(number))
         case .dimensions(let xs): return .array(xs.map { $0.map(number) ?? .null })

@@ -97,7 +97,7 @@ struct KerasConfig {
         }
         guard let n = name, let f = ActivationFunction(name: n) else {
             throw error("uses activation \(describe(values[key])), which Plexus does not have",
-                        hint: "Plexus has " + ActivationFunction.allCases.map(\.rawValue).joined(separator: ", "))
+                        hint: "Plexus has " + ActivationFunction.allNames.joined(separator: ", "))
         }
         return f
     }

@@ -77,7 +77,7 @@ let kerasLayerTable: [String: KerasLayerEntry] = {
     var entries: [KerasLayerEntry] = LayerSpec.all.map(KerasLayerEntry.init) + [
         KerasLayerEntry("Activation", arguments: [("activation", nil)],
             make: { c, name in try Activation(c.activation(), name: name) },
-            export: typed { (l: Activation) in ["activation": .string(l.activation.rawValue)] }),
+            export: typed { (l: Activation) in ["activation": .string(l.activation.name)] }),
         KerasLayerEntry("ReLU", arguments: [("max_value", nil), ("negative_slope", 0.0), ("threshold", 0.0)],
             make: { c, name in
                 try ReLU(maxValue: c.optionalFloat("max_value"), negativeSlope: c.float("negative_slope", default: 0),
@@ -143,6 +143,6 @@ private let plexusCustomLayerEntries: [KerasLayerEntry] = [
         },
         export: typed { (l: Conv) in
             ["strides": pair(l.strides), "padding": padding(l.padding), "dilation_rate": pair(l.dilationRate),
-             "activation": .string(l.activation.rawValue), "use_bias": .bool(l.useBias), "bias_initializer": kerasInitializer(l.biasInitializer)]
+             "activation": .string(l.activation.name), "use_bias": .bool(l.useBias), "bias_initializer": kerasInitializer(l.biasInitializer)]
         }),
 ]

@@ -256,10 +256,13 @@ extension ONNXExporter {
                       output: name)
         case .sigmoid: y = g.add("Sigmoid", [x], output: name)
         case .tanh: y = g.add("Tanh", [x], output: name)
-        case .elu: y = g.add("Elu", [x], output: name, [.float("alpha", 1)])
-        case .leakyRelu: y = g.add("LeakyRelu", [x], output: name, [.float("alpha", 0.2)])
+        case let .elu(alpha): y = g.add("Elu", [x], output: name, [.float("alpha", alpha)])
+        case let .leakyRelu(alpha): y = g.add("LeakyRelu", [x], output: name, [.float("alpha", alpha)])
+        case .softplus: y = g.add("Softplus", [x], output: name)
         case .silu: y = g.add("Mul", [x, g.add("Sigmoid", [x], output: name + "/sigmoid")], output: name)
-        case .gelu:
+        case .gelu(approximate: true):
+            throw NetworkError(name, "cannot be exported to ONNX: gelu's tanh approximation has no operator in opset 17; the exact gelu has")
+        case .gelu(approximate: false):
             // Exact gelu, x * (1 + erf(x / sqrt 2)) / 2 (opset 17 has no Gelu).
             let erf = g.add("Erf", [g.add("Div", [x, g.floatConstant([Float(2).squareRoot()], shape: [], name: name + "/sqrt2")],
                                           output: name + "/scaled")], output: name + "/erf")
