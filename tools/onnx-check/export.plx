@@ -87,7 +87,7 @@ m1 = add(l1, l2); m2 = subtract(l1, l3); m3 = maximum(l2, l3); m4 = minimum(l1, 
 mm = multiply(average(m1, m2, m3), m4)
 mm = concat(mm, l1 |> avgpool(3, strides: 1, padding: "same"), axis: 3) |> batchnorm()
 g1 = mm |> global_max_pool() |> dense(6, activation: sigmoid)
-s1 = mm |> permute(2, 1, 3) |> reshape(10, 192) |> layernorm() |> dense(5) |> batchnorm() |> flatten()
+s1 = mm |> permute(2, 1, 3) |> reshape(10, 192) |> layernorm() |> dense(5, activation: softplus) |> batchnorm() |> flatten()
 layers = model(xl, concat(g1, s1) |> dropout(0.5) |> dense(4, activation: softmax), name: "layers")
 export_onnx(layers, out + "layers/model.onnx", test_inputs: images(12, 10, 3))
 
