@@ -165,9 +165,9 @@ public enum ActivationFunction: Hashable, Sendable, CustomStringConvertible {
         let x = v.value
         let y = applyElementwise(x)
         if derivativeFromOutput {
-            return Variable.record(y, parents: [v]) { g in [try backward(output: y, gradient: g)] }
+            return Variable.record(y, parents: [v], op: .activation) { g in [try backward(output: y, gradient: g)] }
         }
-        return Variable.record(y, parents: [v]) { g in [try backward(input: x, gradient: g)] }
+        return Variable.record(y, parents: [v], op: .activation) { g in [try backward(input: x, gradient: g)] }
     }
 
     /// Overwrites `count` floats at `buffer` with their activations: the fused path, where a layer

@@ -39,7 +39,7 @@ final class ArithmeticTests: XCTestCase {
         var gen = RandomGenerator(seed: 3)
         let a = try Tensor.normal([4], using: &gen)
         let r = try gradcheck([a]) { v in
-            Variable.record(v[0].value.mapElements { 2 * $0 }, parents: [v[0]]) { g in [g.mapElements { -2 * $0 }] }
+            Variable.record(v[0].value.mapElements { 2 * $0 }, parents: [v[0]], op: .multiplyScalar) { g in [g.mapElements { -2 * $0 }] }
         }
         XCTAssertFalse(r.passed, "a wrong backward rule must fail the check: \(r)")
     }

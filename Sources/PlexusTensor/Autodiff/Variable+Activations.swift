@@ -48,7 +48,7 @@ extension Variable {
                 }
             }
         }
-        return Variable.record(y, parents: [x]) { g in
+        return Variable.record(y, parents: [x], op: .generalRelu) { g in
             var dx = g
             dx.withUnsafeMutableBufferPointer { dp in
                 xv.withUnsafeBufferPointer { xp in

@@ -5,7 +5,7 @@ extension Variable {
     /// `a + b`, broadcasting.
     public static func + (a: Variable, b: Variable) throws -> Variable {
         let out = try a.value.arithmetic(.add, b.value, op: "add")
-        return record(out, parents: [a, b]) { g in
+        return record(out, parents: [a, b], op: .add) { g in
             [a.requiresGrad ? try g.summed(toShape: a.shape) : nil,
              b.requiresGrad ? try g.summed(toShape: b.shape) : nil]
         }
@@ -16,13 +16,13 @@ extension Variable {
     /// - Throws: `TensorError` unless `self` broadcasts to exactly `shape`.
     public func broadcast(to shape: [Int]) throws -> Variable {
         let own = self.shape
-        return Variable.record(try value.broadcasted(to: shape), parents: [self]) { g in [try g.summed(toShape: own)] }
+        return Variable.record(try value.broadcasted(to: shape), parents: [self], op: .broadcast) { g in [try g.summed(toShape: own)] }
     }
 
     /// `a - b`, broadcasting.
     public static func - (a: Variable, b: Variable) throws -> Variable {
         let out = try a.value.arithmetic(.subtract, b.value, op: "subtract")
-        return record(out, parents: [a, b]) { g in
+        return record(out, parents: [a, b], op: .subtract) { g in
             [a.requiresGrad ? try g.summed(toShape: a.shape) : nil,
              b.requiresGrad ? try g.mapElements { -$0 }.summed(toShape: b.shape) : nil]
         }
@@ -32,7 +32,7 @@ extension Variable {
     public static func * (a: Variable, b: Variable) throws -> Variable {
         let av = a.value, bv = b.value
         let out = try av.arithmetic(.multiply, bv, op: "multiply")
-        return record(out, parents: [a, b]) { g in
+        return record(out, parents: [a, b], op: .multiply) { g in
             [a.requiresGrad ? try g.arithmetic(.multiply, bv, op: "multiply").summed(toShape: a.shape) : nil,
              b.requiresGrad ? try g.arithmetic(.multiply, av, op: "multiply").summed(toShape: b.shape) : nil]
         }
@@ -42,7 +42,7 @@ extension Variable {
     public static func / (a: Variable, b: Variable) throws -> Variable {
         let av = a.value, bv = b.value
         let out = try av.arithmetic(.divide, bv, op: "divide")
-        return record(out, parents: [a, b]) { g in
+        return record(out, parents: [a, b], op: .divide) { g in
             [a.requiresGrad ? try g.arithmetic(.divide, bv, op: "divide").summed(toShape: a.shape) : nil,
              // d(a/b)/db = -a / b^2 = -out / b
              b.requiresGrad ? try g.arithmetic(.multiply, out, op: "multiply")
@@ -52,16 +52,16 @@ extension Variable {
 
     /// `-a`.
     public static prefix func - (a: Variable) -> Variable {
-        record(a.value.mapElements { -$0 }, parents: [a]) { g in [g.mapElements { -$0 }] }
+        record(a.value.mapElements { -$0 }, parents: [a], op: .negate) { g in [g.mapElements { -$0 }] }
     }
 
     /// `a + s` for a constant scalar.
     public static func + (a: Variable, s: Float) -> Variable {
-        record(a.value.mapElements { $0 + s }, parents: [a]) { g in [g] }
+        record(a.value.mapElements { $0 + s }, parents: [a], op: .addScalar) { g in [g] }
     }
 
     /// `a * s` for a constant scalar.
     public static func * (a: Variable, s: Float) -> Variable {
-        record(a.value.mapElements { $0 * s }, parents: [a]) { g in [g.mapElements { $0 * s }] }
+        record(a.value.mapElements { $0 * s }, parents: [a], op: .multiplyScalar) { g in [g.mapElements { $0 * s }] }
     }
 }

@@ -11,7 +11,7 @@ public func conv2d(_ x: Variable, _ kernel: Variable, strides: (Int, Int) = (1, 
                              padding: padding, dilation: dilation, groups: groups)
     let xv = x.value, wv = kernel.value
     let needX = x.requiresGrad, needW = kernel.requiresGrad
-    return Variable.record(convolve(g, xv, wv), parents: [x, kernel]) { dy in
+    return Variable.record(convolve(g, xv, wv), parents: [x, kernel], op: .conv2d) { dy in
         let grads = convGradients(g, input: xv, kernel: wv, outputGradient: dy, needInput: needX, needKernel: needW)
         return [grads.input, grads.kernel]
     }
@@ -27,7 +27,7 @@ public func conv2dTranspose(_ x: Variable, _ kernel: Variable, strides: (Int, In
                                    padding: padding, dilation: dilation)
     let xv = x.value, wv = kernel.value
     let needX = x.requiresGrad, needW = kernel.requiresGrad
-    return Variable.record(transposedForward(g, xv, wv), parents: [x, kernel]) { dOut in
+    return Variable.record(transposedForward(g, xv, wv), parents: [x, kernel], op: .conv2dTranspose) { dOut in
         let grads = transposedGradients(g, xv, wv, outputGradient: dOut, needInput: needX, needKernel: needW)
         return [grads.input, grads.kernel]
     }
@@ -41,7 +41,7 @@ public func conv2dPerSample(_ x: Variable, _ kernels: Variable, strides: (Int, I
                                   padding: padding, dilation: dilation)
     let xv = x.value, wv = kernels.value
     let needX = x.requiresGrad, needW = kernels.requiresGrad
-    return Variable.record(perSampleForward(g, xv, wv), parents: [x, kernels]) { dy in
+    return Variable.record(perSampleForward(g, xv, wv), parents: [x, kernels], op: .conv2dPerSample) { dy in
         let grads = perSampleGradients(g, xv, wv, outputGradient: dy, needInput: needX, needKernels: needW)
         return [grads.input, grads.kernels]
     }

@@ -13,7 +13,7 @@ public func dropout(_ x: Variable, rate: Float, training: Bool, generator: inout
     try checkDropoutRate(rate)
     guard training, rate > 0 else { return x }
     let mask = dropoutMask(x.shape, rate: rate, generator: &generator)
-    return Variable.record(multiplySameShape(x.value, mask), parents: [x]) { grad in
+    return Variable.record(multiplySameShape(x.value, mask), parents: [x], op: .dropout) { grad in
         [multiplySameShape(grad, mask)]
     }
 }

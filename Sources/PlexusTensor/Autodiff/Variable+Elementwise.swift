@@ -8,13 +8,13 @@ import Foundation
 /// e raised to each element; the gradient reuses the output (d/dx e^x = e^x).
 public func exp(_ x: Variable) -> Variable {
     let y = exp(x.value)
-    return Variable.record(y, parents: [x]) { g in [elementwiseProduct(g, y)] }
+    return Variable.record(y, parents: [x], op: .exp) { g in [elementwiseProduct(g, y)] }
 }
 
 /// The natural logarithm of each element; the gradient is `g / x`.
 public func log(_ x: Variable) -> Variable {
     let xv = x.value
-    return Variable.record(log(xv), parents: [x]) { g in
+    return Variable.record(log(xv), parents: [x], op: .log) { g in
         [g.zipChunks(xv, grain: cheapElementwiseGrain) { g, x, o, r in for i in r { o[i] = g[i] / x[i] } }]
     }
 }
@@ -23,7 +23,7 @@ public func log(_ x: Variable) -> Variable {
 /// infinite at 0, as in PyTorch).
 public func sqrt(_ x: Variable) -> Variable {
     let y = sqrt(x.value)
-    return Variable.record(y, parents: [x]) { g in
+    return Variable.record(y, parents: [x], op: .sqrt) { g in
         [g.zipChunks(y, grain: cheapElementwiseGrain) { g, y, o, r in for i in r { o[i] = 0.5 * g[i] / y[i] } }]
     }
 }
@@ -31,7 +31,7 @@ public func sqrt(_ x: Variable) -> Variable {
 /// The absolute value of each element; the gradient is `sign(x) g`, with 0 at x = 0 (PyTorch).
 public func abs(_ x: Variable) -> Variable {
     let xv = x.value
-    return Variable.record(abs(xv), parents: [x]) { g in
+    return Variable.record(abs(xv), parents: [x], op: .abs) { g in
         [g.zipChunks(xv, grain: cheapElementwiseGrain) { g, x, o, r in
             for i in r { let v = x[i]; o[i] = v > 0 ? g[i] : (v < 0 ? -g[i] : 0) }
         }]
@@ -41,7 +41,7 @@ public func abs(_ x: Variable) -> Variable {
 /// Each element squared; the gradient is `2 x g`.
 public func square(_ x: Variable) -> Variable {
     let xv = x.value
-    return Variable.record(square(xv), parents: [x]) { g in
+    return Variable.record(square(xv), parents: [x], op: .square) { g in
         [g.zipChunks(xv, grain: cheapElementwiseGrain) { g, x, o, r in for i in r { o[i] = 2 * x[i] * g[i] } }]
     }
 }
@@ -50,7 +50,7 @@ public func square(_ x: Variable) -> Variable {
 /// for `p == 0` (not NaN at x = 0).
 public func pow(_ x: Variable, _ p: Float) -> Variable {
     let xv = x.value
-    return Variable.record(pow(xv, p), parents: [x]) { g in
+    return Variable.record(pow(xv, p), parents: [x], op: .powScalar) { g in
         if p == 0 { return [try Tensor.zeros(xv.shape)] }
         if p == 1 { return [g] }
         if p == 2 { return [g.zipChunks(xv, grain: cheapElementwiseGrain) { g, x, o, r in for i in r { o[i] = 2 * x[i] * g[i] } }] }
@@ -71,7 +71,7 @@ public func pow(_ x: Variable, _ p: Float) -> Variable {
 public func pow(_ a: Variable, _ b: Variable) throws -> Variable {
     let av = a.value, bv = b.value
     let out = try pow(av, bv)
-    return Variable.record(out, parents: [a, b]) { g in
+    return Variable.record(out, parents: [a, b], op: .pow) { g in
         let ga: Tensor? = a.requiresGrad
             ? try elementwiseProduct(g, av.broadcasting(bv, op: "pow") { x, p in p == 0 ? 0 : p * powf(x, p - 1) })
                 .summed(toShape: av.shape)
@@ -93,7 +93,7 @@ public func pow(_ a: Variable, _ b: Variable) throws -> Variable {
 public func maximum(_ a: Variable, _ b: Variable) throws -> Variable {
     let av = a.value, bv = b.value
     let out = try maximum(av, bv)
-    return Variable.record(out, parents: [a, b]) { g in
+    return Variable.record(out, parents: [a, b], op: .maximum) { g in
         [a.requiresGrad
             ? try elementwiseProduct(g, av.broadcasting(bv, op: "maximum") { x, y in x > y ? 1 : (x == y ? 0.5 : 0) })
                 .summed(toShape: av.shape)
@@ -112,7 +112,7 @@ public func maximum(_ a: Variable, _ b: Variable) throws -> Variable {
 public func minimum(_ a: Variable, _ b: Variable) throws -> Variable {
     let av = a.value, bv = b.value
     let out = try minimum(av, bv)
-    return Variable.record(out, parents: [a, b]) { g in
+    return Variable.record(out, parents: [a, b], op: .minimum) { g in
         [a.requiresGrad
             ? try elementwiseProduct(g, av.broadcasting(bv, op: "minimum") { x, y in x < y ? 1 : (x == y ? 0.5 : 0) })
                 .summed(toShape: av.shape)
@@ -133,7 +133,7 @@ public func minimum(_ a: Variable, _ b: Variable) throws -> Variable {
 public func clamp(_ x: Variable, min low: Float = -.infinity, max high: Float = .infinity) throws -> Variable {
     let xv = x.value
     let out = try clamp(xv, min: low, max: high)
-    return Variable.record(out, parents: [x]) { g in
+    return Variable.record(out, parents: [x], op: .clamp) { g in
         [g.zipChunks(xv, grain: cheapElementwiseGrain) { g, x, o, r in
             for i in r { let v = x[i]; o[i] = (v >= low && v <= high) ? g[i] : 0 }
         }]

@@ -28,7 +28,7 @@ private func gemm(_ a: Variable, _ b: Variable, transposeA: Bool, transposeB: Bo
     let out = try gemmProduct(av, transposeX: transposeA, bv, transposeY: transposeB, keepBatch: true)
     let aBatched = av.rank == 3, bBatched = bv.rank == 3
     let needA = a.requiresGrad, needB = b.requiresGrad
-    return Variable.record(out, parents: [a, b]) { g in
+    return Variable.record(out, parents: [a, b], op: .gemm) { g in
         var da: Tensor?, db: Tensor?
         if needA {
             da = transposeA

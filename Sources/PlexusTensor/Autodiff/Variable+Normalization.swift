@@ -21,7 +21,7 @@ public func batchNorm(_ x: Variable, gamma: Variable, beta: Variable, runningMea
     let (out, saved) = try batchNormForward(xv, gamma: gv, beta: beta.value, runningMean: &runningMean,
                                             runningVar: &runningVar, training: training,
                                             momentum: momentum, epsilon: epsilon)
-    return Variable.record(out, parents: [x, gamma, beta]) { grad in
+    return Variable.record(out, parents: [x, gamma, beta], op: .batchNorm) { grad in
         let (sumG, sumGXhat) = batchNormGradientSums(grad, xv, saved)
         let dx: Tensor?
         if !x.requiresGrad {
@@ -51,7 +51,7 @@ public func batchNorm(_ x: Variable, gamma: Variable, beta: Variable, runningMea
 public func layerNorm(_ x: Variable, gamma: Variable, beta: Variable, axis: Int = -1, epsilon: Float = 1e-3) throws -> Variable {
     let xv = x.value, gv = gamma.value
     let (out, saved) = try layerNormForward(xv, gamma: gv, beta: beta.value, axis: axis, epsilon: epsilon)
-    return Variable.record(out, parents: [x, gamma, beta]) { grad in
+    return Variable.record(out, parents: [x, gamma, beta], op: .layerNorm) { grad in
         let dx = x.requiresGrad ? layerNormInputGradient(grad, xv, gamma: gv, saved) : nil
         guard gamma.requiresGrad || beta.requiresGrad else { return [dx, nil, nil] }
         let (dg, db) = try layerNormParameterGradients(grad, xv, saved)

@@ -33,7 +33,7 @@ public func maxPool2d(_ x: Variable, poolSize: (Int, Int), strides: (Int, Int)? 
         return Variable(maxPool2dForward(xv, g, indices: nil))
     }
     let (out, indices) = recordingIndices(count: shapeElementCount(g.outputShape)) { maxPool2dForward(xv, g, indices: $0) }
-    return Variable.record(out, parents: [x]) { grad in
+    return Variable.record(out, parents: [x], op: .maxPool2d) { grad in
         [try scatter(grad, indices, shape: inputShape) { maxPool2dBackward($0, indices: $1, inputShape: inputShape, g) }]
     }
 }
@@ -50,7 +50,7 @@ public func avgPool2d(_ x: Variable, poolSize: (Int, Int), strides: (Int, Int)? 
                       padding: Padding = .valid) throws -> Variable {
     let g = try PoolGeometry(op: "avgpool", shape: x.shape, poolSize: poolSize, strides: strides, padding: padding)
     let inputShape = x.shape
-    return Variable.record(avgPool2dForward(x.value, g), parents: [x]) { grad in
+    return Variable.record(avgPool2dForward(x.value, g), parents: [x], op: .avgPool2d) { grad in
         [avgPool2dBackward(grad, inputShape: inputShape, g)]
     }
 }
@@ -61,7 +61,7 @@ public func globalAvgPool2d(_ x: Variable, keepDims: Bool = false) throws -> Var
     let out = try globalAvgPool2d(x.value, keepDims: keepDims)
     let (n, hw, c) = try globalPoolDimensions(x.value, op: "global_avg_pool")
     let inputShape = x.shape
-    return Variable.record(out, parents: [x]) { grad in
+    return Variable.record(out, parents: [x], op: .globalAvgPool2d) { grad in
         let gx = Tensor(uninitializedShape: inputShape)
         let gp = grad.storage.base, xp = gx.storage.base
         let scale = 1 / Float(hw)
@@ -86,7 +86,7 @@ public func globalMaxPool2d(_ x: Variable, keepDims: Bool = false) throws -> Var
     let (out, indices) = recordingIndices(count: n &* c) {
         globalMaxPool2dForward(xv, n: n, hw: hw, c: c, keepDims: keepDims, indices: $0)
     }
-    return Variable.record(out, parents: [x]) { grad in
+    return Variable.record(out, parents: [x], op: .globalMaxPool2d) { grad in
         [try scatter(grad, indices, shape: inputShape) { grad, idx in
             let gx = Tensor(uninitializedShape: inputShape)
             gx.storage.base.initialize(repeating: 0, count: Swift.max(gx.count, 1))

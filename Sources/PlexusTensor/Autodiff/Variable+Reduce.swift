@@ -5,7 +5,7 @@ extension Variable {
     /// The sum of every element, as a scalar (the usual last step before `backward()`).
     public func sum() -> Variable {
         let shape = self.shape
-        return Variable.record(value.sum(), parents: [self]) { g in
+        return Variable.record(value.sum(), parents: [self], op: .sum) { g in
             [try Tensor(shape: shape, repeating: g.scalarValue ?? 0)]
         }
     }
@@ -14,7 +14,7 @@ extension Variable {
     public func mean() -> Variable {
         let shape = self.shape
         let scale = 1 / Float(value.count)
-        return Variable.record(value.mean(), parents: [self]) { g in
+        return Variable.record(value.mean(), parents: [self], op: .mean) { g in
             [try Tensor(shape: shape, repeating: (g.scalarValue ?? 0) * scale)]
         }
     }
@@ -26,7 +26,7 @@ extension Variable {
     public func sum(axes: [Int]?, keepDims: Bool = false) throws -> Variable {
         let plan = try ReductionPlan(shape: shape, axes: axes, keepDims: keepDims, op: "sum")
         let inputShape = shape
-        return Variable.record(value.reducedSum(plan, scale: 1), parents: [self]) { g in
+        return Variable.record(value.reducedSum(plan, scale: 1), parents: [self], op: .sumAxes) { g in
             [g.spreadOverReduced(plan, inputShape: inputShape, scale: 1)]
         }
     }
@@ -39,7 +39,7 @@ extension Variable {
         let plan = try ReductionPlan(shape: shape, axes: axes, keepDims: keepDims, op: "mean")
         let inputShape = shape
         let scale = 1 / Double(plan.reducedCount)
-        return Variable.record(value.reducedSum(plan, scale: scale), parents: [self]) { g in
+        return Variable.record(value.reducedSum(plan, scale: scale), parents: [self], op: .meanAxes) { g in
             [g.spreadOverReduced(plan, inputShape: inputShape, scale: Float(scale))]
         }
     }
@@ -56,7 +56,7 @@ extension Variable {
         let plan = try ReductionPlan(shape: shape, axes: axes, keepDims: keepDims, op: "max")
         let (values, argmax) = try value.maxWithArgmax(plan)
         let inputShape = shape
-        return Variable.record(values, parents: [self]) { g in
+        return Variable.record(values, parents: [self], op: .max) { g in
             let dx = try Tensor.zeros(inputShape)
             let o = dx.storage.base, gp = g.storage.base
             for k in 0..<argmax.count { o[argmax[k]] += gp[k] }

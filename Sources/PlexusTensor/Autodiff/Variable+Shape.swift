@@ -9,7 +9,7 @@ extension Variable {
     /// - Throws: `TensorError` when the element counts differ.
     public func reshape(_ shape: [Int]) throws -> Variable {
         let inputShape = self.shape
-        return Variable.record(try value.reshaped(to: shape), parents: [self]) { g in
+        return Variable.record(try value.reshaped(to: shape), parents: [self], op: .reshape) { g in
             [try g.reshaped(to: inputShape)]
         }
     }
@@ -33,7 +33,7 @@ extension Variable {
         let perm = try validatePermutation(axes, shape: shape, op: "permute")
         var inverse = perm
         for (i, p) in perm.enumerated() { inverse[p] = i }
-        return Variable.record(try value.permuted(perm), parents: [self]) { g in
+        return Variable.record(try value.permuted(perm), parents: [self], op: .permute) { g in
             [try g.permuted(inverse)]
         }
     }
@@ -53,7 +53,7 @@ extension Variable {
         let out = try value.sliced(starts: starts, sizes: sizes)
         let inputShape = shape
         let zerosAt = [Int](repeating: 0, count: value.rank)
-        return Variable.record(out, parents: [self]) { g in
+        return Variable.record(out, parents: [self], op: .slice) { g in
             let dx = try Tensor.zeros(inputShape)
             copyBox(from: g, at: zerosAt, into: dx, at: starts, sizes: g.shape)
             return [dx]
@@ -76,7 +76,7 @@ extension Variable {
         let out = try value.padded(paddings, value: fill)
         let starts = paddings.map { $0.0 }
         let sizes = shape
-        return Variable.record(out, parents: [self]) { g in
+        return Variable.record(out, parents: [self], op: .pad) { g in
             [try g.sliced(starts: starts, sizes: sizes)]
         }
     }
@@ -89,7 +89,7 @@ extension Variable {
 public func concat(_ xs: [Variable], axis: Int) throws -> Variable {
     let out = try Tensor.concatenated(xs.map(\.value), axis: axis)
     let a = try normalizeAxis(axis, rank: out.rank, op: "concat", shape: out.shape)
-    return Variable.record(out, parents: xs) { g in
+    return Variable.record(out, parents: xs, op: .concat) { g in
         var lo = 0
         return try xs.map { x in
             let n = x.shape[a]

@@ -9,7 +9,7 @@ extension Variable {
     /// - Throws: `TensorError` for an axis out of range.
     public func softmax(axis: Int = -1) throws -> Variable {
         let y = try value.softmax(axis: axis)
-        return Variable.record(y, parents: [self]) { g in
+        return Variable.record(y, parents: [self], op: .softmax) { g in
             [try y.softmaxGradient(g, axis: axis, log: false)]
         }
     }
@@ -22,7 +22,7 @@ extension Variable {
     /// - Throws: `TensorError` for an axis out of range.
     public func logSoftmax(axis: Int = -1) throws -> Variable {
         let out = try value.logSoftmax(axis: axis)
-        return Variable.record(out, parents: [self]) { g in
+        return Variable.record(out, parents: [self], op: .logSoftmax) { g in
             [try out.softmaxGradient(g, axis: axis, log: true)]
         }
     }

@@ -21,6 +21,8 @@ public final class Variable {
 
     @usableFromInline let parents: [Variable]
     @usableFromInline let backwardRule: BackwardRule?
+    /// The primitive that computed this variable, `nil` for a leaf or a constant.
+    public let op: Primitive?
 
     /// A leaf variable: a weight (`requiresGrad: true`) or a constant input.
     public init(_ value: Tensor, requiresGrad: Bool = false, label: String? = nil) {
@@ -29,20 +31,24 @@ public final class Variable {
         self.parents = []
         self.backwardRule = nil
         self.label = label
+        self.op = nil
     }
 
-    private init(value: Tensor, parents: [Variable], rule: BackwardRule?) {
+    private init(value: Tensor, parents: [Variable], op: Primitive, rule: BackwardRule?) {
         self.value = value
         self.requiresGrad = rule != nil
         self.parents = rule != nil ? parents : []
         self.backwardRule = rule
+        self.op = rule != nil ? op : nil
     }
 
-    /// Records the result of an operation. When gradient recording is off, or no parent requires a
-    /// gradient, the result is a constant and `backward` is dropped (inference keeps no tape).
-    public static func record(_ value: Tensor, parents: [Variable], backward: @escaping BackwardRule) -> Variable {
+    /// Records the result of the primitive `op`, whose backward rule is `backward`: the one way a
+    /// differentiable op enters the tape, so every one is listed in `Primitive`. When gradient
+    /// recording is off, or no parent requires a gradient, the result is a constant and `backward`
+    /// is dropped (inference keeps no tape).
+    public static func record(_ value: Tensor, parents: [Variable], op: Primitive, backward: @escaping BackwardRule) -> Variable {
         let needed = GradMode.isEnabled && parents.contains { $0.requiresGrad }
-        return Variable(value: value, parents: parents, rule: needed ? backward : nil)
+        return Variable(value: value, parents: parents, op: op, rule: needed ? backward : nil)
     }
 
     /// The value's shape.

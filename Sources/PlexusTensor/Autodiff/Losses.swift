@@ -56,7 +56,7 @@ public func mseLoss(_ pred: Variable, _ target: Tensor) throws -> Variable {
     let pp = p.storage.base, tp = t.storage.base
     var total = 0.0
     for i in 0..<n { let d = Double(pp[i]) - Double(tp[i]); total += d * d }
-    return Variable.record(averaged(total, over: n), parents: [pred]) { g in
+    return Variable.record(averaged(total, over: n), parents: [pred], op: .meanSquaredError) { g in
         let scale = 2 * lossScale(g, over: n)
         let dx = Tensor(uninitializedShape: p.shape)
         let o = dx.storage.base
@@ -77,7 +77,7 @@ public func maeLoss(_ pred: Variable, _ target: Tensor) throws -> Variable {
     let pp = p.storage.base, tp = t.storage.base
     var total = 0.0
     for i in 0..<n { total += abs(Double(pp[i]) - Double(tp[i])) }
-    return Variable.record(averaged(total, over: n), parents: [pred]) { g in
+    return Variable.record(averaged(total, over: n), parents: [pred], op: .meanAbsoluteError) { g in
         let scale = lossScale(g, over: n)
         let dx = Tensor(uninitializedShape: p.shape)
         let o = dx.storage.base
@@ -123,7 +123,7 @@ public func binaryCrossentropy(_ pred: Variable, _ target: Tensor, fromLogits: B
         for k in 0..<Swift.min(left, 8) { total += Double(loss[k]) }
         i &+= 8
     }
-    return Variable.record(averaged(total, over: n), parents: [pred]) { g in
+    return Variable.record(averaged(total, over: n), parents: [pred], op: .binaryCrossentropy) { g in
         let scale = lossScale(g, over: n)
         let dx = Tensor(uninitializedShape: p.shape)
         let o = dx.storage.base
@@ -236,7 +236,7 @@ private func crossentropy(_ pred: Variable, rows: Int, classes: Int, fromLogits:
             }
         }
     }
-    return Variable.record(averaged(total, over: rows), parents: [pred]) { g in
+    return Variable.record(averaged(total, over: rows), parents: [pred], op: .crossentropy) { g in
         let scale = lossScale(g, over: rows)
         let dx = Tensor(uninitializedShape: p.shape)
         let o = dx.storage.base
@@ -305,7 +305,7 @@ public func contrastiveLoss(_ distance: Variable, _ label: Tensor, margin: Float
         let hinge = Swift.max(margin - dp[i], 0)
         total += Double(yp[i] * dp[i] * dp[i] + (1 - yp[i]) * hinge * hinge)
     }
-    return Variable.record(averaged(total, over: n), parents: [distance]) { g in
+    return Variable.record(averaged(total, over: n), parents: [distance], op: .contrastive) { g in
         let scale = 2 * lossScale(g, over: n)
         let dx = Tensor(uninitializedShape: d.shape)
         let o = dx.storage.base

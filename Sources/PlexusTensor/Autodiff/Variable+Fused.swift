@@ -1,4 +1,3 @@
-import PlexusTensor
 // Kernel + bias + activation as one op on the tape. A layer such as `Dense(512, activation: relu)`
 // would otherwise record three ops and keep three tensors (the product, the biased product, the
 // activation); fused, it records one, adds the bias and applies the activation in place in the
@@ -34,7 +33,7 @@ func fusedAffine(_ x: Variable, _ w: Variable, bias: Variable?, activation: Acti
         z = try elementwise.apply(z)
     }
     let needX = x.requiresGrad, needW = w.requiresGrad, needB = bias?.requiresGrad ?? false
-    let result = Variable.record(z, parents: parents) { g in
+    let result = Variable.record(z, parents: parents, op: .fusedAffine) { g in
         let dz: Tensor
         if case .linear = elementwise {
             dz = g
@@ -49,32 +48,6 @@ func fusedAffine(_ x: Variable, _ w: Variable, bias: Variable?, activation: Acti
         return grads
     }
     return activation.elementwise == nil ? try result.softmax(axis: -1) : result
-}
-
-/// Adds `bias` to every row of `z` along its last axis, in place.
-func addBias(_ z: inout Tensor, _ bias: Tensor, op: String) throws {
-    let n = bias.count
-    guard bias.rank == 1, z.rank >= 1, z.shape[z.rank - 1] == n, n > 0 else {
-        throw TensorError(op, "bias \(formatShape(bias.shape)) does not match the last axis of the output \(formatShape(z.shape))")
-    }
-    bias.withUnsafeBufferPointer { bp in
-        z.withUnsafeMutableBufferPointer { zp in
-            guard let b = bp.baseAddress, let o = zp.baseAddress else { return }
-            let rows = zp.count / n
-            parallelFor(rows, grain: Swift.max(1, 32_768 / n)) { range in
-                for r in range {
-                    let row = o + r &* n
-                    for j in 0..<n { row[j] += b[j] }
-                }
-            }
-        }
-    }
-}
-
-/// The bias gradient: the output gradient summed over every axis but the last.
-func biasGradient(_ dz: Tensor) throws -> Tensor {
-    let n = dz.shape.last ?? 1
-    return try dz.reshaped(to: [dz.count / Swift.max(n, 1), n]).sum(axes: [0])
 }
 
 /// `activation(x w + bias)` over the last axis of `x` (any rank >= 2): Keras's `Dense`, as one op.
