@@ -150,4 +150,17 @@ final class ReduceTests: XCTestCase {
         XCTAssertEqual(try gradients(of: x.sum(), withRespectTo: [x])[0].scalars, [1, 1, 1, 1])
         XCTAssertEqual(try gradients(of: x.mean(), withRespectTo: [x])[0].scalars, [0.25, 0.25, 0.25, 0.25])
     }
+
+    func testSumOfSquaresAccumulatesInDouble() throws {
+        // 1e8 + 1 squared pieces: Float32 would lose the ones.
+        let t = try Tensor(shape: [3], values: [10_000, 1, -1])
+        XCTAssertEqual(t.sumOfSquares(), 100_000_002)
+    }
+
+    func testFirstNonFiniteNamesTheFirstBadElement() throws {
+        XCTAssertNil(try Tensor(shape: [2], values: [1, -2]).firstNonFinite)
+        let bad = try XCTUnwrap(try Tensor(shape: [4], values: [1, .infinity, .nan, 2]).firstNonFinite)
+        XCTAssertEqual(bad.index, 1)
+        XCTAssertEqual(bad.value, .infinity)
+    }
 }

@@ -9,11 +9,7 @@ import PlexusTensor
 ///
 /// - Throws: `DataError(file, "<what> holds nan at index 12 (flat); only finite numbers are read")`.
 func requireFinite(_ tensor: Tensor, file: String, what: String) throws {
-    let bad: (index: Int, value: Float)? = tensor.withUnsafeBufferPointer { p in
-        for i in p.indices where !p[i].isFinite { return (i, p[i]) }
-        return nil
-    }
-    if let bad {
+    if let bad = tensor.firstNonFinite {
         throw DataError(file: file, "\(what) holds \(formatFigure(Double(bad.value))) at index \(formatCount(bad.index)) (flat); only finite numbers are read")
     }
 }

@@ -73,51 +73,10 @@ public class Adam: Optimizer {
         let t = Float(state.step)
         let b1 = beta1, b2 = beta2, eps = epsilon
         let alpha = learningRate * (1 - pow(b2, t)).squareRoot() / (1 - pow(b1, t))
-        let c1 = 1 - b1, c2 = 1 - b2
         let m = state.slots[0], v = state.slots[1]  // invariant: slotCount >= 2
-        if amsgrad {
-            let vhat = state.slots[2]  // invariant: slotCount is 3 with amsgrad
-            parallelFor(n) { r in
-                for i in r {
-                    let gi = g[i]
-                    let mi = m[i] + (gi - m[i]) * c1
-                    let vi = v[i] + (gi * gi - v[i]) * c2
-                    let hi = Swift.max(vhat[i], vi)
-                    m[i] = mi; v[i] = vi; vhat[i] = hi
-                    w[i] -= (mi * alpha) / (hi.squareRoot() + eps)
-                }
-            }
-        } else {
-            // Eight lanes at a time: the pointers could alias as far as the compiler knows, so it
-            // would not vectorise the scalar loop (10% of a siamese training step). Same operations
-            // in the same order, so the same results as the tail loop.
-            let c1v = SIMD8<Float>(repeating: c1), c2v = SIMD8<Float>(repeating: c2)
-            let av = SIMD8<Float>(repeating: alpha), ev = SIMD8<Float>(repeating: eps)
-            parallelFor(n) { r in
-                var i = r.lowerBound
-                while i &+ 8 <= r.upperBound {
-                    let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
-                    let mp = UnsafeMutableRawPointer(m + i), vp = UnsafeMutableRawPointer(v + i)
-                    let wp = UnsafeMutableRawPointer(w + i)
-                    let m0 = mp.loadUnaligned(as: SIMD8<Float>.self), v0 = vp.loadUnaligned(as: SIMD8<Float>.self)
-                    let mi = m0 + (gi - m0) * c1v
-                    let vi = v0 + (gi * gi - v0) * c2v
-                    mp.storeBytes(of: mi, as: SIMD8<Float>.self)
-                    vp.storeBytes(of: vi, as: SIMD8<Float>.self)
-                    let w0 = wp.loadUnaligned(as: SIMD8<Float>.self)
-                    wp.storeBytes(of: w0 - (mi * av) / (vi.squareRoot() + ev), as: SIMD8<Float>.self)
-                    i &+= 8
-                }
-                while i < r.upperBound {
-                    let gi = g[i]
-                    let mi = m[i] + (gi - m[i]) * c1
-                    let vi = v[i] + (gi * gi - v[i]) * c2
-                    m[i] = mi; v[i] = vi
-                    w[i] -= (mi * alpha) / (vi.squareRoot() + eps)
-                    i &+= 1
-                }
-            }
-        }
+        // invariant: slotCount is 3 with amsgrad
+        OptimizerKernels.adam(weights: w, gradient: g, count: n, m: m, v: v, vhat: amsgrad ? state.slots[2] : nil,
+                              alpha: alpha, beta1: b1, beta2: b2, epsilon: eps)
     }
 }
 

@@ -138,7 +138,7 @@ public class Optimizer: CustomStringConvertible {
                 throw TensorError(kind, "\(describe(p, at: i)) is listed twice; pass each weight once")
             }
             state.stamp = callStamp
-            let squaredNorm = clipping.needsNorm ? sumOfSquares(g) : 0
+            let squaredNorm = clipping.needsNorm ? g.sumOfSquares() : 0
             pending.append(PendingUpdate(parameter: p, gradient: g, state: state, squaredNorm: squaredNorm))
         }
         if pending.isEmpty {
@@ -163,10 +163,7 @@ public class Optimizer: CustomStringConvertible {
             let lr = learningRate, wd = weightDecay
             u.parameter.updateValue { wBuffer in
                 guard let w = wBuffer.baseAddress else { return }  // invariant: storage always has a base
-                if wd != 0 {
-                    // Keras: variable.assign(variable - variable * wd * lr)
-                    parallelFor(n) { r in for i in r { w[i] = w[i] - w[i] * wd * lr } }
-                }
+                if wd != 0 { OptimizerKernels.decay(weights: w, count: n, weightDecay: wd, learningRate: lr) }
                 u.gradient.withUnsafeBufferPointer { gBuffer in
                     guard let g = gBuffer.baseAddress else { return }  // invariant: storage always has a base
                     if let s = scratch, clipping != .none {
@@ -205,24 +202,10 @@ public class Optimizer: CustomStringConvertible {
     private func clipGradient(_ g: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count n: Int,
                               squaredNorm: Double, globalScale: Float) {
         switch clipping {
-        case .none:
-            out.update(from: g, count: n)
-        case .norm(let c):
-            // Keras `_clip_by_norm`: values * clipnorm / maximum(l2norm, clipnorm)
-            let d = Swift.max(Float(squaredNorm.squareRoot()), c)
-            parallelFor(n) { r in for i in r { out[i] = g[i] * c / d } }
-        case .globalNorm:
-            // Keras `clip_by_global_norm`: every gradient times one scale
-            let s = globalScale
-            parallelFor(n) { r in for i in r { out[i] = g[i] * s } }
-        case .value(let v):
-            // Keras `ops.clip(g, -v, v)`; NaN passes through
-            parallelFor(n) { r in
-                for i in r {
-                    let x = g[i]
-                    out[i] = x < -v ? -v : (x > v ? v : x)
-                }
-            }
+        case .none: out.update(from: g, count: n)
+        case .norm(let c): OptimizerKernels.clipByNorm(g, into: out, count: n, clipNorm: c, norm: Float(squaredNorm.squareRoot()))
+        case .globalNorm: OptimizerKernels.scale(g, into: out, count: n, by: globalScale)
+        case .value(let v): OptimizerKernels.clipByValue(g, into: out, count: n, limit: v)
         }
     }
 
@@ -275,15 +258,6 @@ struct PendingUpdate {
     let gradient: Tensor
     let state: ParameterState
     let squaredNorm: Double
-}
-
-/// The sum of squares of `t`'s elements, accumulated in Double.
-func sumOfSquares(_ t: Tensor) -> Double {
-    t.withUnsafeBufferPointer { b in
-        var s: Double = 0
-        for x in b { let d = Double(x); s += d * d }
-        return s
-    }
 }
 
 /// Keras's `clip_by_global_norm` scale: `clip * min(1/norm, 1/clip)`, made NaN when the norm is not

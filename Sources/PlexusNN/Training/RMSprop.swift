@@ -61,31 +61,10 @@ public final class RMSprop: Optimizer {
 
     override func applyRule(weights w: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>,
                             count n: Int, state: ParameterState) {
-        let lr = learningRate, p = rho, q = 1 - rho, eps = epsilon, mu = momentum
-        let velocity = state.slots[0]
         // invariant: the optional slots exist exactly when their flags ask for them (slotCount)
-        let mom: UnsafeMutablePointer<Float>? = momentum > 0 ? state.slots[1] : nil
-        let average: UnsafeMutablePointer<Float>? = centered ? state.slots[momentum > 0 ? 2 : 1] : nil
-        parallelFor(n) { r in
-            for i in r {
-                let gi = g[i]
-                let vel = p * velocity[i] + q * (gi * gi)
-                velocity[i] = vel
-                var denominator = vel + eps
-                if let a = average {
-                    let ai = p * a[i] + q * gi
-                    a[i] = ai
-                    denominator = vel - ai * ai + eps
-                }
-                let increment = (lr * gi) / denominator.squareRoot()
-                if let m = mom {
-                    let mi = mu * m[i] + increment
-                    m[i] = mi
-                    w[i] -= mi
-                } else {
-                    w[i] -= increment
-                }
-            }
-        }
+        OptimizerKernels.rmsprop(weights: w, gradient: g, count: n, velocity: state.slots[0],
+                                 momentumBuffer: momentum > 0 ? state.slots[1] : nil,
+                                 average: centered ? state.slots[momentum > 0 ? 2 : 1] : nil,
+                                 learningRate: learningRate, rho: rho, epsilon: epsilon, momentum: momentum)
     }
 }

@@ -48,29 +48,8 @@ public final class SGD: Optimizer {
 
     override func applyRule(weights w: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>,
                             count n: Int, state: ParameterState) {
-        let lr = learningRate
-        guard momentum != 0 else {
-            parallelFor(n) { r in for i in r { w[i] -= g[i] * lr } }
-            return
-        }
-        let v = state.slots[0], mu = momentum  // invariant: slotCount is 1 when momentum != 0
-        if nesterov {
-            parallelFor(n) { r in
-                for i in r {
-                    let step = g[i] * lr
-                    let vi = v[i] * mu - step
-                    v[i] = vi
-                    w[i] += vi * mu - step
-                }
-            }
-        } else {
-            parallelFor(n) { r in
-                for i in r {
-                    let vi = v[i] * mu - g[i] * lr
-                    v[i] = vi
-                    w[i] += vi
-                }
-            }
-        }
+        // invariant: slotCount is 1 when momentum != 0
+        OptimizerKernels.sgd(weights: w, gradient: g, count: n, velocity: momentum != 0 ? state.slots[0] : nil,
+                             learningRate: learningRate, momentum: momentum, nesterov: nesterov)
     }
 }

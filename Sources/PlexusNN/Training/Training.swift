@@ -114,7 +114,7 @@ extension Model {
     func divergence(atStep step: Int, loss: Float) throws -> Divergence {
         let finite = try plan().weights.allSatisfy { w in
             guard let v = w.variable?.value else { return true }
-            return v.withUnsafeBufferPointer { p in p.allSatisfy(\.isFinite) }
+            return v.firstNonFinite == nil
         }
         return Divergence(step: step, loss: loss, weightsFinite: finite)
     }
@@ -284,9 +284,7 @@ extension Model {
                                             loss: { try route.loss($0[0], batch.target) })
         let norms = try plan().weights.map { w -> (weight: Weight, norm: Float?) in
             guard w.trainable, let g = w.variable?.grad else { return (w, w.trainable ? 0 : nil) }
-            var s: Double = 0
-            g.withUnsafeBufferPointer { p in for v in p { s += Double(v) * Double(v) } }
-            return (w, Float(s.squareRoot()))
+            return (w, Float(g.sumOfSquares().squareRoot()))
         }
         for w in try plan().weights { w.variable?.zeroGrad() }
         return (loss, norms)

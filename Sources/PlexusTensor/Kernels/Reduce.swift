@@ -309,3 +309,23 @@ extension Tensor {
         return out
     }
 }
+
+extension Tensor {
+    /// The sum of the squares of the elements, accumulated in Double: a gradient's squared norm
+    /// for clipping and reports.
+    public func sumOfSquares() -> Double {
+        withUnsafeBufferPointer { b in
+            var s: Double = 0
+            for x in b { let d = Double(x); s += d * d }
+            return s
+        }
+    }
+
+    /// The first element that is NaN or infinite (its flat index and value), or `nil`.
+    public var firstNonFinite: (index: Int, value: Float)? {
+        withUnsafeBufferPointer { p in
+            for i in p.indices where !p[i].isFinite { return (i, p[i]) }
+            return nil
+        }
+    }
+}
