@@ -75,7 +75,8 @@ func resolveReshape(_ target: [Int], from shape: [Int]) throws -> [Int] {
     } catch {
         throw TensorError("reshape", "\(formatShape(shape)) \(error)")
     }
-    let sizes = resolved.map { $0 ?? 0 }  // invariant: every size of `shape` is known, so is every size resolved
+    assert(!resolved.contains(nil), "every size of `shape` is known, so is every size resolved")  // invariant
+    let sizes = resolved.map { $0 ?? 0 }
     try checkShape(sizes, op: "reshape")
     return sizes
 }
@@ -85,8 +86,9 @@ func resolveReshape(_ target: [Int], from shape: [Int]) throws -> [Int] {
 /// - Throws: `TensorError(op, ...)` naming both shapes and the dimension that differs.
 public func broadcastShapes(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
     do {
-        // invariant: known sizes in, known sizes out
-        return try ShapeRule.broadcast(a.map { $0 }, b.map { $0 }).map { $0 ?? 1 }
+        let shape = try ShapeRule.broadcast(a.map { $0 }, b.map { $0 })
+        assert(!shape.contains(nil), "known sizes in, known sizes out")  // invariant
+        return shape.map { $0 ?? 1 }
     } catch {
         throw TensorError(op, "shapes \(formatShape(a)) and \(formatShape(b)) \(error)")
     }

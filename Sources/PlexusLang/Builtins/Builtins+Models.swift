@@ -199,7 +199,7 @@ private func setTrainable(_ args: Arguments, _ trainable: Bool) throws -> Value 
         case .layer(let l): trainable ? l.unfreeze() : l.freeze()
         case .model(let m): trainable ? m.unfreeze() : m.freeze()
         case .weight(let w): w.trainable = trainable
-        default: break // invariant: collect keeps only layers, models and weights
+        default: assertionFailure("collect keeps only layers, models and weights"); break  // invariant
         }
     }
     return args["x"]

@@ -245,7 +245,7 @@ private func reduce(_ args: Arguments, _ interpreter: Interpreter, kind: Reducti
         if r.rank == 0, !keepdims { return .number(Double(r.scalars[0])) }
         return .tensor(r)
     case .symbolic, .weight:
-        guard case .graph(let g)? = Operand(x) else { return .nothing } // invariant: symbolic and weight are graph operands
+        guard case .graph(let g)? = Operand(x) else { assertionFailure("symbolic and weight are graph operands"); return .nothing }  // invariant
         let name = try args.optionalString("name")
         return .symbolic(try args.attempt {
             kind == .sum ? try sum(g, axes: axes, keepdims: keepdims, name: name) : try mean(g, axes: axes, keepdims: keepdims, name: name)

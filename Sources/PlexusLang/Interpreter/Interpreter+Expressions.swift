@@ -30,7 +30,7 @@ extension Interpreter {
         let items: [Value]
         switch expr.kind {
         case .tuple(let exprs), .list(let exprs): items = try exprs.map { try evaluate($0, in: env) }
-        default: return .nothing // invariant: evaluate dispatches only tuples and lists here
+        default: assertionFailure("evaluate dispatches only tuples and lists here"); return .nothing  // invariant
         }
         // Literals are the only way to nest lists: the cap here bounds every walk over values
         // (printing, ==, freeing) far from the end of the stack.
@@ -51,12 +51,12 @@ extension Interpreter {
             throw cannotNegate(v, at: expr.span)
         case .not(let operand):
             return .bool(!(try condition(operand, in: env, what: "the operand of 'not'")))
-        default: return .nothing // invariant: evaluate dispatches only prefix operators here
+        default: assertionFailure("evaluate dispatches only prefix operators here"); return .nothing  // invariant
         }
     }
 
     func evaluateBinary(_ expr: Expr, in env: Environment) throws -> Value {
-        guard case .binary(let op, let left, let right) = expr.kind else { return .nothing } // invariant: dispatched
+        guard case .binary(let op, let left, let right) = expr.kind else { assertionFailure("dispatched"); return .nothing }  // invariant
         let a = try evaluate(left, in: env)
         let b = try evaluate(right, in: env)
         if op == .add, case .number(let x) = a, case .number(let y) = b { return .number(x + y) } // the common case
@@ -64,7 +64,7 @@ extension Interpreter {
     }
 
     func evaluateLogical(_ expr: Expr, in env: Environment) throws -> Value {
-        guard case .logical(let op, let left, let right) = expr.kind else { return .nothing } // invariant: dispatched
+        guard case .logical(let op, let left, let right) = expr.kind else { assertionFailure("dispatched"); return .nothing }  // invariant
         let a = try condition(left, in: env, what: op == .and ? "the left side of 'and'" : "the left side of 'or'")
         if op == .and, !a { return .bool(false) }
         if op == .or, a { return .bool(true) }
@@ -72,7 +72,7 @@ extension Interpreter {
     }
 
     func evaluateRange(_ expr: Expr, in env: Environment) throws -> Value {
-        guard case .range(let low, let high) = expr.kind else { return .nothing } // invariant: dispatched
+        guard case .range(let low, let high) = expr.kind else { assertionFailure("dispatched"); return .nothing }  // invariant
         let a = try evaluate(low, in: env), b = try evaluate(high, in: env)
         guard let lo = a.integer else { throw rangeBoundError(a, low.span) }
         guard let hi = b.integer else { throw rangeBoundError(b, high.span) }
@@ -80,7 +80,7 @@ extension Interpreter {
     }
 
     func evaluatePipe(_ expr: Expr, in env: Environment) throws -> Value {
-        guard case .pipe(let left, let right) = expr.kind else { return .nothing } // invariant: dispatched
+        guard case .pipe(let left, let right) = expr.kind else { assertionFailure("dispatched"); return .nothing }  // invariant
         let input = try evaluate(left, in: env)
         let f = try evaluate(right, in: env)
         return try call(f, [CallArgument(value: input, span: left.span)], at: expr.span, calleeSpan: right.span,
@@ -88,7 +88,7 @@ extension Interpreter {
     }
 
     func evaluateCall(_ expr: Expr, in env: Environment) throws -> Value {
-        guard case .call(let calleeExpr, let argExprs) = expr.kind else { return .nothing } // invariant: dispatched
+        guard case .call(let calleeExpr, let argExprs) = expr.kind else { assertionFailure("dispatched"); return .nothing }  // invariant
         let callee = try evaluate(calleeExpr, in: env)
         var args: [CallArgument] = []
         args.reserveCapacity(argExprs.count)
@@ -107,7 +107,7 @@ extension Interpreter {
             return try self.index(b, i, at: expr.span, indexSpan: index.span)
         case .member(let base, let name, let nameSpan):
             return try member(try evaluate(base, in: env), name, at: nameSpan)
-        default: return .nothing // invariant: evaluate dispatches only index and member here
+        default: assertionFailure("evaluate dispatches only index and member here"); return .nothing  // invariant
         }
     }
 

@@ -66,6 +66,7 @@ extension Interpreter {
         case .power: return pow(x, y)
         default:
             // invariant: comparisons are handled by the caller before arithmetic.
+            assertionFailure("\(op) reached arithmetic")
             throw Diagnostic("'\(op.rawValue)' is not arithmetic", at: span)
         }
     }

@@ -9,7 +9,7 @@ extension Interpreter {
     /// Bindings made before the error stay, as in Python. A Ctrl-C interruption is never caught:
     /// it stops the statement as it would anywhere.
     func executeTry(_ stmt: Stmt, in env: Environment) throws -> Flow {
-        guard case .tryCatch(let body, let clause) = stmt.kind else { return .normal } // invariant: dispatched
+        guard case .tryCatch(let body, let clause) = stmt.kind else { assertionFailure("dispatched"); return .normal }  // invariant
         do {
             return try executeBlock(body, in: env)
         } catch {

@@ -75,7 +75,7 @@ public final class Interpreter {
     }
 
     func executeIf(_ stmt: Stmt, in env: Environment) throws -> Flow {
-        guard case .ifElse(let conditionExpr, let thenBlock, let elseBlock) = stmt.kind else { return .normal } // invariant: dispatched
+        guard case .ifElse(let conditionExpr, let thenBlock, let elseBlock) = stmt.kind else { assertionFailure("dispatched"); return .normal }  // invariant
         if try condition(conditionExpr, in: env, what: "if condition") {
             return try executeBlock(thenBlock, in: env)
         }
@@ -84,7 +84,7 @@ public final class Interpreter {
     }
 
     func executeFor(_ stmt: Stmt, in env: Environment) throws -> Flow {
-        guard case .forLoop(let target, let sequenceExpr, let body) = stmt.kind else { return .normal } // invariant: dispatched
+        guard case .forLoop(let target, let sequenceExpr, let body) = stmt.kind else { assertionFailure("dispatched"); return .normal }  // invariant
         let sequence = try evaluate(sequenceExpr, in: env)
         var flow = Flow.normal
         try forEachElement(of: sequence, at: sequenceExpr.span) { element in

@@ -64,7 +64,8 @@ enum TensorAlgebra {
             throw Diagnostic("cannot apply '\(symbol)' to \(a.kindName) and \(b.kindName): one holds values now, the other is a graph node",
                              at: span, suggestion: constantSuggestion)
         case (.number, .number):
-            return nil // invariant: excluded by the guard above
+            assertionFailure("two numbers reached the network operators")  // invariant: excluded by the guard above
+            return nil
         }
     }
 

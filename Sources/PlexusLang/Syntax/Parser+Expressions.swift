@@ -90,7 +90,7 @@ extension Parser {
         case .less: return .binary(.less, a, b)
         case .lessEqual: return .binary(.lessEqual, a, b)
         case .greater: return .binary(.greater, a, b)
-        default: return .binary(.greaterEqual, a, b) // invariant: priority() admits only these tokens
+        default: assertionFailure("priority() admits only these tokens"); return .binary(.greaterEqual, a, b)  // invariant
         }
     }
 

@@ -44,6 +44,7 @@ public struct Parser {
             return .failure(d)
         } catch {
             // invariant: the lexer throws only diagnostics.
+            assertionFailure("the lexer threw \(error)")
             return .failure(Diagnostic("\(error)", at: SourceSpan(source: source, start: SourceLocation(line: 1, column: 1, offset: 0), length: 0)))
         }
         var parser = Parser(tokens: tokens)

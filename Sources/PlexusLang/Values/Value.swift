@@ -184,7 +184,8 @@ public struct RangeValue: Equatable, Sendable, CustomStringConvertible {
     public init(start: Int, stop: Int, step: Int = 1) {
         self.start = start
         self.stop = stop
-        self.step = step == 0 ? 1 : step // invariant: callers reject a zero step first
+        assert(step != 0, "callers reject a zero step first")  // invariant
+        self.step = step == 0 ? 1 : step
     }
 
     /// The inclusive range `low..high` (empty when `high < low`).

@@ -154,7 +154,7 @@ struct CostWalk {
         var gradients: [Int] = []
         for step in plan.steps {
             let id = ObjectIdentifier(step.node)
-            guard let cost = callsByNode[id] else { continue } // invariant: every step's node was costed above
+            guard let cost = callsByNode[id] else { assertionFailure("every step's node was costed above"); continue }  // invariant
             calls.append(cost)
             let layer = step.node.layer
             let outBytes = try zip(cost.outputShapes, cost.outputShapes.indices).map { s, _ in try bytes(s, layer.name) }

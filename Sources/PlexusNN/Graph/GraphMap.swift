@@ -37,7 +37,7 @@ struct GraphMap {
             let id = ObjectIdentifier(node)
             if finished.contains(id) { return }
             // invariant: graphs are built forward from existing tensors, so they have no cycles
-            if inProgress.contains(id) { return }
+            if inProgress.contains(id) { assertionFailure("a cycle through \(node.layer.name)"); return }
             let isInput = inputSet.contains(ObjectIdentifier(tensor))
             if isInput && !(node.layer is InputLayer) { return } // a cut: its producer is outside
             if layerIndex[ObjectIdentifier(node.layer)] == nil { layerIndex[ObjectIdentifier(node.layer)] = layerIndex.count }
@@ -102,6 +102,7 @@ struct GraphMap {
         var byDepth = [[Node]](repeating: [], count: maxDepth + 1)
         for node in depthOrder {
             // invariant: every node in depthOrder has a depth
+            assert(nodeDepth[ObjectIdentifier(node)] != nil, "\(node.layer.name) has no depth")
             let d = nodeDepth[ObjectIdentifier(node)] ?? 0
             byDepth[maxDepth - d].append(node)
         }

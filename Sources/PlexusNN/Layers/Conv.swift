@@ -50,7 +50,8 @@ public final class Conv: Layer, ActivationFusing {
         guard dims.allSatisfy({ $0 != nil }) else {
             throw shapeError("needs the kernel's sizes (kh, kw, in_channels, out_channels) known", input: 1, inputShapes)
         }
-        let (kh, kw, cin, cout) = (dims[0] ?? 1, dims[1] ?? 1, dims[2] ?? 1, dims[3] ?? 1) // invariant: checked non-nil above
+        assert(dims.count >= 4 && dims.prefix(4).allSatisfy { $0 != nil }, "kernel sizes checked known above")  // invariant
+        let (kh, kw, cin, cout) = (dims[0] ?? 1, dims[1] ?? 1, dims[2] ?? 1, dims[3] ?? 1)
         if let c = inputShapes[0][3], c != cin {
             throw shapeError("expects the kernel's in_channels (\(cin)) to equal the image's channels (\(c))", allOf: inputShapes)
         }

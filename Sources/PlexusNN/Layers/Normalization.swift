@@ -89,7 +89,8 @@ public final class BatchNormalization: Layer {
 
     override public func weightSpecs(for inputShapes: [[Int?]]) throws -> [WeightSpec] {
         let s = inputShapes[0]
-        let a = ShapeRule.normalizedAxis(axis, rank: s.count) ?? 0 // invariant: checked by outputShape
+        assert(ShapeRule.normalizedAxis(axis, rank: s.count) != nil, "axis checked by outputShape")  // invariant
+        let a = ShapeRule.normalizedAxis(axis, rank: s.count) ?? 0
         let c = try knownDimension(inputShapes, 0, axis: a, "size on axis \(axis)")
         var specs: [WeightSpec] = []
         if scale { specs.append(WeightSpec("gamma", [c], gammaInitializer)) }

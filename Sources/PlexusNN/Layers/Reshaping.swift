@@ -198,7 +198,9 @@ public final class UpSampling2D: Layer {
 
     public init(arguments: LayerArguments, name: String?) throws {
         size = try arguments.size2D("size")
-        interpolation = Interpolation(rawValue: try arguments.string("interpolation")) ?? .nearest // invariant: the spec's choices
+        let named = Interpolation(rawValue: try arguments.string("interpolation"))
+        assert(named != nil, "the spec's choices")  // invariant
+        interpolation = named ?? .nearest
         try super.init(typeName: UpSampling2D.spec.className, name: name, arguments: arguments)
     }
 

@@ -179,6 +179,7 @@ private struct PlotLayout {
                 let la = latest(ready[a]), lb = latest(ready[b])
                 return la != lb ? la > lb : ready[a] < ready[b]
             } ?? 0
+            assert(pick < ready.count)
             let r = ready.remove(at: pick)
             drawnAt[r] = order.count
             order.append(r)

@@ -51,6 +51,7 @@ private func layerRange(_ model: Model, from first: String, to last: String) thr
     let a = try model.layer(named: first), b = try model.layer(named: last)
     // invariant: layer(named:) returns one of model.layers
     let i = model.layers.firstIndex { $0 === a } ?? 0, j = model.layers.firstIndex { $0 === b } ?? 0
+    assert(model.layers.contains { $0 === a } && model.layers.contains { $0 === b })
     guard i <= j else {
         throw NetworkError("model \"\(model.name)\"", "lists \(last) (layer \(j)) before \(first) (layer \(i))", hint: "swap from and to")
     }

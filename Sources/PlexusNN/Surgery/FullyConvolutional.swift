@@ -132,7 +132,8 @@ private struct FullyConvConverter {
     /// The Conv2D standing for `dense` (an `(h, w)` kernel over a flattened map, or 1x1), and
     /// whether it was just made (unbuilt: its weights come with its first call).
     private mutating func conv(for dense: Dense, window: (Int, Int, Int)?) throws -> (Conv2D, Bool) {
-        let inDim = dense.ownWeights.first?.shape.first ?? 0 // invariant: a called Dense has its kernel
+        assert(dense.ownWeights.first?.shape.first != nil, "a called Dense has its kernel")  // invariant
+        let inDim = dense.ownWeights.first?.shape.first ?? 0
         let (h, w, c) = window ?? (1, 1, inDim)
         let key = ConvKey(dense: ObjectIdentifier(dense), height: h, width: w)
         if let existing = convs[key] { return (existing, false) }

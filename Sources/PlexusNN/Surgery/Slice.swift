@@ -229,7 +229,8 @@ private func checkSliceInputs(_ model: Model, graph: TensorGraph, sources: [Int]
     entering = unique(entering)
 
     let valid = graph.cuts(sources: graph.inputs, sinks: sinks)
-    let first = sources.min() ?? 0, last = sources.max() ?? 0 // invariant: sources is not empty here
+    assert(!sources.isEmpty, "a slice has sources here")  // invariant
+    let first = sources.min() ?? 0, last = sources.max() ?? 0
     var near: [String] = []
     if let c = valid.last(where: { $0 < first }) { near.append(makeCut(graph.tensors[c], in: model).description + " (before)") }
     if let c = valid.first(where: { $0 > last }) { near.append(makeCut(graph.tensors[c], in: model).description + " (after)") }

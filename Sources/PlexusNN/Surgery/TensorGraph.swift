@@ -42,7 +42,7 @@ struct TensorGraph {
         children = Array(repeating: [], count: tensors.count)
         for (v, t) in tensors.enumerated() where !modelInputs.contains(Key(t)) && inGraph.contains(ObjectIdentifier(t.node)) {
             for p in t.node.inputs {
-                guard let u = vertex[Key(p)] else { continue } // invariant: every input was added above
+                guard let u = vertex[Key(p)] else { assertionFailure("every input was added above"); continue }  // invariant
                 parents[v].append(u)
                 children[u].append(v)
             }

@@ -75,6 +75,7 @@ public class Adam: Optimizer {
         let alpha = learningRate * (1 - pow(b2, t)).squareRoot() / (1 - pow(b1, t))
         let m = state.slots[0], v = state.slots[1]  // invariant: slotCount >= 2
         // invariant: slotCount is 3 with amsgrad
+        assert(state.slots.count == slotCount, "Adam's slots follow amsgrad")
         OptimizerKernels.adam(weights: w, gradient: g, count: n, m: m, v: v, vhat: amsgrad ? state.slots[2] : nil,
                               alpha: alpha, beta1: b1, beta2: b2, epsilon: eps)
     }

@@ -62,6 +62,7 @@ public final class RMSprop: Optimizer {
     override func applyRule(weights w: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>,
                             count n: Int, state: ParameterState) {
         // invariant: the optional slots exist exactly when their flags ask for them (slotCount)
+        assert(state.slots.count == slotCount, "RMSprop's slots follow its flags")
         OptimizerKernels.rmsprop(weights: w, gradient: g, count: n, velocity: state.slots[0],
                                  momentumBuffer: momentum > 0 ? state.slots[1] : nil,
                                  average: centered ? state.slots[momentum > 0 ? 2 : 1] : nil,

@@ -49,6 +49,7 @@ public final class SGD: Optimizer {
     override func applyRule(weights w: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>,
                             count n: Int, state: ParameterState) {
         // invariant: slotCount is 1 when momentum != 0
+        assert(state.slots.count == slotCount, "SGD's slot follows its momentum")
         OptimizerKernels.sgd(weights: w, gradient: g, count: n, velocity: momentum != 0 ? state.slots[0] : nil,
                              learningRate: learningRate, momentum: momentum, nesterov: nesterov)
     }

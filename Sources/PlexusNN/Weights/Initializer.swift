@@ -124,7 +124,10 @@ public enum Initializer: Equatable, Sendable, CustomStringConvertible {
         case let .truncatedNormal(m, s): return try Initializer.truncated(shape, mean: m, std: s, using: &generator)
         default:
             // invariant: every other case is a variance-scaling one
-            guard let (scale, mode, distribution) = scaling else { return try .zeros(shape) }
+            guard let (scale, mode, distribution) = scaling else {
+                assertionFailure("\(self) is neither a fixed nor a variance-scaling initializer")
+                return try .zeros(shape)
+            }
             let (fanIn, fanOut) = Initializer.fans(for: shape)
             let n: Float
             switch mode {

@@ -36,7 +36,7 @@ extension Tensor {
                             _ range: Range<Int>) -> Void) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         let a = UnsafePointer(storage.base), b = UnsafePointer(other.storage.base), y = out.storage.base
-        // invariant: callers pass a gradient and a value of one variable, whose shapes propagate() checked.
+        assert(count == other.count, "callers pass a gradient and a value of one variable, whose shapes propagate() checked")  // invariant
         parallelFor(Swift.min(count, other.count), grain: grain) { r in body(a, b, y, r) }
         return out
     }

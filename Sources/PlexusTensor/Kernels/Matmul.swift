@@ -23,6 +23,7 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         return
     }
     // invariant: every size fits Int32, checked against blasIndexLimit where the shapes were validated
+    assert([m, n, k, lda, ldb, ldc].allSatisfy { $0 <= Int(Int32.max) }, "a GEMM size beyond Int32")
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k),
                 1, a, Int32(truncatingIfNeeded: Swift.max(lda, 1)), b, Int32(truncatingIfNeeded: Swift.max(ldb, 1)),
@@ -125,8 +126,9 @@ struct MatmulLayout {
             (transposed ? Array(s.dropLast(2)) + [s[s.count - 1], s[s.count - 2]] : s).map { $0 }
         }
         do {
-            // invariant: known sizes in, known sizes out
-            outShape = try ShapeRule.matmul(seen(xs, self.transposeA), seen(ys, self.transposeB)).map { $0 ?? 0 }
+            let shape = try ShapeRule.matmul(seen(xs, self.transposeA), seen(ys, self.transposeB))
+            assert(!shape.contains(nil), "known sizes in, known sizes out")  // invariant
+            outShape = shape.map { $0 ?? 0 }
         } catch {
             let shapes = "\(formatShape(xs))\(self.transposeA ? " (transposed)" : "") and \(formatShape(ys))\(self.transposeB ? " (transposed)" : "")"
             throw TensorError("matmul", "\(shapes) \(error)")

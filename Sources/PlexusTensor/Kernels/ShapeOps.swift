@@ -80,7 +80,8 @@ extension Tensor {
         }
         // The innermost result dimension L reads with a stride; dimension J reads the input's
         // contiguous one. Every other dimension is an outer loop around a J x L transpose.
-        let j = src.firstIndex(of: 1) ?? 0 // invariant: the smallest stride among dimensions > 1 is 1
+        assert(src.contains(1), "the smallest stride among dimensions > 1 is 1")  // invariant
+        let j = src.firstIndex(of: 1) ?? 0
         let jSize = dims[j], jOut = dst[j]
         let lSize = dims[m - 1], lIn = src[m - 1]
         var outerDims: [Int] = [], outerSrc: [Int] = [], outerDst: [Int] = []

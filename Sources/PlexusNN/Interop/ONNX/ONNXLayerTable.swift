@@ -409,7 +409,8 @@ extension ONNXExporter {
     /// gives the NHWC result directly.
     func convolve(_ l: Conv, _ ins: [ONNXValue], out: [Int?], name: String) throws -> ONNXValue {
         let g = graph
-        let k = ins[1].shape.suffix(4).map { $0 ?? 0 }  // invariant: Conv checks the kernel's sizes are known
+        assert(ins[1].shape.suffix(4).allSatisfy { $0 != nil }, "Conv checks the kernel's sizes are known")  // invariant
+        let k = ins[1].shape.suffix(4).map { $0 ?? 0 }
         let (kh, kw, cin, cout) = (k[0], k[1], k[2], k[3])
         let bias = try optionalWeight(l, "bias")
         let pre = preActivation(name, l.activation)
