@@ -90,7 +90,8 @@ extension Parser {
         case .less: return .binary(.less, a, b)
         case .lessEqual: return .binary(.lessEqual, a, b)
         case .greater: return .binary(.greater, a, b)
-        default: assertionFailure("priority() admits only these tokens"); return .binary(.greaterEqual, a, b)  // invariant
+        case .greaterEqual: return .binary(.greaterEqual, a, b)
+        default: assertionFailure("priority() admits only the tokens above"); return .binary(.greaterEqual, a, b)  // invariant
         }
     }
 
