@@ -14,3 +14,9 @@ public func formatFigure(_ x: Double, decimals: Int = 4) -> String {
     // "-0.0000" is zero to the reader.
     return text.hasPrefix("-") && text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) ? String(text.dropFirst()) : text
 }
+
+/// A float as the language prints it: `0.05`, `1`, `1e-05`.
+func formatFloat(_ v: Float) -> String {
+    if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+    return String(format: "%g", Double(v))
+}

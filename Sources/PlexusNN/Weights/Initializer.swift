@@ -162,9 +162,3 @@ public enum Initializer: Equatable, Sendable, CustomStringConvertible {
         return t
     }
 }
-
-/// A float as the language prints it: `0.05`, `1`, `1e-05`.
-func formatFloat(_ v: Float) -> String {
-    if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
-    return String(format: "%g", Double(v))
-}
