@@ -5,6 +5,12 @@ import Foundation
 /// The generic builtins: printing, sizes, ranges, conversions, min/max/abs.
 extension BuiltinRegistry {
     func registerCoreBuiltins() {
+        registerValueBuiltins()
+        registerNumberBuiltins()
+    }
+
+    /// Values: print, len, range, str.
+    func registerValueBuiltins() {
         register("print", signature: Signature(variadic: Param("values"),
                                                keywords: [Param("sep", .string, default: .string(" ")),
                                                           Param("end", .string, default: .string("\n"))]),
@@ -51,7 +57,10 @@ extension BuiltinRegistry {
                  example: "\"layer \" + str(3)    # \"layer 3\"") { args, _ in
             .string(args["x"].description)
         }
+    }
 
+    /// Numbers: min, max, abs, the math functions, pi.
+    func registerNumberBuiltins() {
         let minMaxSignature = Signature(variadic: Param("values"), keywords: [Param("axis", .optional(.integer), default: .nothing)])
         register("min", signature: minMaxSignature,
                  help: "The smallest of its arguments, or of the elements of a single list, tuple or range. All must be numbers, or all strings. Of one tensor of values: its smallest element as a number, or with `axis` the smallest along that axis (a tensor without it).",

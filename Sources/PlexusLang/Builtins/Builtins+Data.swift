@@ -5,6 +5,12 @@ import PlexusNN
 
 extension BuiltinRegistry {
     func registerDataBuiltins() {
+        registerDataFileBuiltins()
+        registerDatasetBuiltins()
+    }
+
+    /// Data from files and back: digits, csv, idx, npy, save_npy.
+    func registerDataFileBuiltins() {
         register("digits", category: BuiltinCategory.data, signature: Signature(),
                  help: "The bundled handwritten digits (UCI, CC BY 4.0): 1,797 images of 8x8 pixels scaled to 0..1 as input `images` (8, 8, 1), the digit 0..9 as target.",
                  example: "data = digits()    # Dataset(1797 samples: images (8, 8, 1) -> target ())") { args, _ in
@@ -39,6 +45,10 @@ extension BuiltinRegistry {
             interpreter.write("saved \(formatShape(t.shape)) to \(path)\n")
             return .nothing
         }
+    }
+
+    /// Datasets from tensors and from other datasets: dataset, split, pairs, template_matching.
+    func registerDatasetBuiltins() {
         register("dataset", category: BuiltinCategory.data,
                  signature: Signature(positional: [Param("x", .oneOf([.tensor, .list])), Param("target", .tensor)]),
                  help: "A dataset from tensors of values, as Keras's fit(x, y) takes them: `x` one tensor (the input `x`) or a list of tensors (inputs `x1`, `x2`, ... in the order the model's inputs take them) and the target, each indexed by sample along its first dimension.",

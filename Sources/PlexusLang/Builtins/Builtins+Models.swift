@@ -5,6 +5,12 @@ import PlexusNN
 
 extension BuiltinRegistry {
     func registerModelBuiltins() {
+        registerModelBuildingBuiltins()
+        registerModelInspectionBuiltins()
+    }
+
+    /// Making models and setting what trains: model, clone, copy, freeze, unfreeze.
+    func registerModelBuildingBuiltins() {
         let tensors = ValueKind.oneOf([.symbolicLike, .list, .tuple])
         register("model", category: BuiltinCategory.models,
                  signature: Signature(positional: [Param("inputs", tensors), Param("outputs", .optional(tensors), default: .nothing)],
@@ -76,7 +82,10 @@ extension BuiltinRegistry {
                  example: "unfreeze(feature.layers[-3..-1])") { args, _ in
             try setTrainable(args, true)
         }
+    }
 
+    /// Reading models: summary, params, compare, shape.
+    func registerModelInspectionBuiltins() {
         register("summary", category: BuiltinCategory.models,
                  signature: Signature(positional: [Param("m", .model)],
                                       keywords: [Param("expand", .bool, default: .bool(false)),

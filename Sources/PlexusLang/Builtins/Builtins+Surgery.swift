@@ -10,6 +10,13 @@ extension BuiltinCategory {
 
 extension BuiltinRegistry {
     func registerSurgeryBuiltins() {
+        registerGraphSurgeryBuiltins()
+        registerWeightSurgeryBuiltins()
+        registerSurgeryCheckBuiltins()
+    }
+
+    /// Cutting graphs: cuts, slice, to_fully_conv.
+    func registerGraphSurgeryBuiltins() {
         register("cuts", category: BuiltinCategory.surgery, signature: Signature(positional: [Param("m", .model)]),
                  help: "The places where a single tensor carries everything downstream: the only points at which the graph can be cut in two. Returns them as a list of the cut tensors, in execution order (index it, loop over it, len it, hand an element to slice), which the prompt shows as a table with each one's layer, position and shape. In a chain every tensor is a cut; inside a residual or Inception block none is. slice(m, from: ...) accepts exactly these.",
                  example: "cuts(resnet50)\nc = cuts(resnet50); back = slice(resnet50, from: c[len(c) - 3])") { args, _ in
@@ -40,7 +47,10 @@ extension BuiltinRegistry {
             interpreter.write(report.text + "\n")
             return .model(converted)
         }
+    }
 
+    /// Moving weights between models: set_weights, copy_weights.
+    func registerWeightSurgeryBuiltins() {
         register("set_weights", category: BuiltinCategory.surgery,
                  signature: Signature(positional: [Param("layer", .oneOf([.layer, .model])), Param("values", .oneOf([.list, .tuple]))]),
                  help: "Sets a layer's weights, in order, from tensors of values (Keras set_weights). Every shape is checked first: on any mismatch nothing changes and the report names it.",
@@ -71,7 +81,10 @@ extension BuiltinRegistry {
             interpreter.write(report.text + "\n")
             return .nothing
         }
+    }
 
+    /// Seeing and checking a surgery: plot, init, max_abs_diff.
+    func registerSurgeryCheckBuiltins() {
         register("plot", category: BuiltinCategory.surgery,
                  signature: Signature(positional: [Param("m", .model)],
                                       keywords: [Param("file", .optional(.string), default: .nothing),

@@ -18,6 +18,12 @@ private let weightInit = ValueKind("an initializer (\"glorot_uniform\", \"zeros\
 
 extension BuiltinRegistry {
     func registerTensorBuiltins() {
+        registerTensorCreationBuiltins()
+        registerTensorAlgebraBuiltins()
+    }
+
+    /// Weights and tensors of values: weight, constant, zeros, ones, randn, tensor.
+    func registerTensorCreationBuiltins() {
         registerInspectionBuiltins()
         register("weight", category: BuiltinCategory.tensors,
                  signature: Signature(variadic: Param("shape", .sizes),
@@ -86,7 +92,10 @@ extension BuiltinRegistry {
                  example: "t = tensor([[1, 2], [3, 4]])    # Tensor(2, 2) [1, 2, 3, 4]\nt * 2 + 1") { args, _ in
             .tensor(try tensorValue(args["values"], args, "values"))
         }
+    }
 
+    /// The tensor algebra shared by graphs and values: conv, matmul, transpose, sum, mean.
+    func registerTensorAlgebraBuiltins() {
         register("conv", category: BuiltinCategory.tensors,
                  signature: Signature(positional: [Param("x", .tensorLike), Param("kernel", .tensorLike)],
                                       keywords: [Param("strides", .size2D, default: .number(1)), paddingParam,

@@ -19,6 +19,13 @@ private let optimizerKind = ValueKind("an optimizer or its name") {
 
 extension BuiltinRegistry {
     func registerTrainingBuiltins() {
+        registerTrainingLoopBuiltins()
+        registerTrainingInspectionBuiltins()
+        registerWeightFileBuiltins()
+    }
+
+    /// The training loop: compile, step, fit, evaluate, predict.
+    func registerTrainingLoopBuiltins() {
         register("compile", category: BuiltinCategory.training,
                  signature: Signature(positional: [Param("m", .model)],
                                       keywords: [Param("loss", .string),
@@ -159,7 +166,10 @@ extension BuiltinRegistry {
             }
             return outputs.count == 1 ? .tensor(outputs[0]) : .list(outputs.map(Value.tensor))
         }
+    }
 
+    /// What training did: grads, snapshot, changed, history.
+    func registerTrainingInspectionBuiltins() {
         register("grads", category: BuiltinCategory.training,
                  signature: Signature(positional: [Param("m", .model), Param("data", .dataset)],
                                       keywords: [Param("batch", .integer, default: .number(32))]),
@@ -198,7 +208,10 @@ extension BuiltinRegistry {
             interpreter.write(historyChart(m.training?.history ?? [], modelName: m.name))
             return .nothing
         }
+    }
 
+    /// Weights to and from files: save, load.
+    func registerWeightFileBuiltins() {
         register("save", category: BuiltinCategory.training,
                  signature: Signature(positional: [Param("m", .model), Param("path", .string)]),
                  help: "Writes the model's weights to a safetensors file, each named by its path (conv2d/kernel); the file is written beside its place and then renamed, so a failed save never leaves half a file. Python's safetensors reads it.",
