@@ -19,13 +19,14 @@ private let optimizerKind = ValueKind("an optimizer or its name") {
 
 extension BuiltinRegistry {
     func registerTrainingBuiltins() {
-        registerTrainingLoopBuiltins()
+        registerTrainingStepBuiltins()
+        registerInferenceBuiltins()
         registerTrainingInspectionBuiltins()
         registerWeightFileBuiltins()
     }
 
-    /// The training loop: compile, step, fit, evaluate, predict.
-    func registerTrainingLoopBuiltins() {
+    /// Training: compile, step, fit.
+    func registerTrainingStepBuiltins() {
         register("compile", category: BuiltinCategory.training,
                  signature: Signature(positional: [Param("m", .model)],
                                       keywords: [Param("loss", .string),
@@ -130,7 +131,10 @@ extension BuiltinRegistry {
             }
             return .nothing
         }
+    }
 
+    /// Using a model on data: evaluate, predict.
+    func registerInferenceBuiltins() {
         register("evaluate", category: BuiltinCategory.training,
                  signature: Signature(positional: [Param("m", .model), Param("data", .dataset)],
                                       keywords: [Param("batch", .integer, default: .number(32))]),
