@@ -68,4 +68,22 @@ final class ReceptiveFieldTests: XCTestCase {
         XCTAssertEqual([nh.size, nw.size], [3, 1])
         XCTAssertTrue(try receptiveFieldTable(m).contains("3 x 1"))
     }
+
+    /// A layer of the test's own, declaring a 3x3 window with stride 2 in its own class: the
+    /// receptive field reads the declaration, with no case for the type.
+    private final class Strided3x3: Layer {
+        init(name: String) throws { try super.init(typeName: "Strided3x3", name: name) }
+        override func computeOutputShape(_ s: [[Int?]]) throws -> [Int?] { [s[0][0], s[0][1].map { ($0 - 3) / 2 + 1 }, s[0][2].map { ($0 - 3) / 2 + 1 }, s[0][3]] }
+        override func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? { .window(kernel: 3, strides: 2, dilation: 1, padding: .valid) }
+    }
+
+    func testALayerDeclaresHowItMovesPixelsAndOthersPassTheFieldOn() throws {
+        let x = try Input(shape: [9, 9, 1])
+        let s = try Strided3x3(name: "mine")(x)
+        let r = try Activation(.relu, name: "act")(s)
+        let m = try Model(inputs: x, outputs: try Strided3x3(name: "again")(r))
+        XCTAssertEqual(try field(m, "mine"), ReceptiveFieldAxis(size: 3, jump: 2, start: 1))
+        XCTAssertEqual(try field(m, "act"), ReceptiveFieldAxis(size: 3, jump: 2, start: 1), "no declaration: the field passes")
+        XCTAssertEqual(try field(m, "again"), ReceptiveFieldAxis(size: 7, jump: 4, start: 3))
+    }
 }

@@ -124,8 +124,8 @@ private func widest(_ states: [ReceptiveFieldState?]) -> ReceptiveFieldState? {
 
 private func fieldAfter(_ layer: Layer, inputs: [ReceptiveFieldState?], inputShapes: [[Int?]],
                         outputShape: [Int?]) -> ReceptiveFieldState? {
-    // Only the image operand carries a field; a kernel computed by another branch does not.
-    let relevant = layer is Conv ? Array(inputs.prefix(1)) : inputs
+    // Only the image operands carry a field; a kernel computed by another branch does not.
+    let relevant = Array(inputs.prefix(layer.pixelInputCount))
     guard let incoming = widest(relevant) else { return nil }
     guard case let .spatial(h, w) = incoming, isImage(outputShape) else { return .global }
     func window(_ kernel: Size2D, _ strides: Size2D, _ dilation: Size2D, _ padding: Padding) -> ReceptiveFieldState {
@@ -145,27 +145,15 @@ private func fieldAfter(_ layer: Layer, inputs: [ReceptiveFieldState?], inputSha
         b.size += Int((Double(kernel.width - 1) * b.jump).rounded(.up))
         return .spatial(height: a, width: b)
     }
-    switch layer {
-    case let c as Conv2D: return window(c.kernelSize, c.strides, c.dilationRate, c.padding)
-    case let c as DepthwiseConv2D: return window(c.kernelSize, c.strides, c.dilationRate, c.padding)
-    case let c as SeparableConv2D: return window(c.kernelSize, c.strides, c.dilationRate, c.padding)
-    case let c as Conv:
-        let k = inputShapes[1].suffix(4).map { $0 ?? 1 }
-        return window(Size2D(k[0], k[1]), c.strides, c.dilationRate, c.padding)
-    case let p as Pooling2D: return window(p.poolSize, p.strides, 1, p.padding)
-    case let z as ZeroPadding2D:
+    switch layer.pixelGeometry(for: inputShapes) {
+    case let .window(kernel, strides, dilation, padding)?: return window(kernel, strides, dilation, padding)
+    case let .shift(top, left)?:
         var a = h, b = w
-        a.start -= Double(z.top) * a.jump
-        b.start -= Double(z.left) * b.jump
+        a.start -= Double(top) * a.jump
+        b.start -= Double(left) * b.jump
         return .spatial(height: a, width: b)
-    case let c as Cropping2D:
-        var a = h, b = w
-        a.start += Double(c.top) * a.jump
-        b.start += Double(c.left) * b.jump
-        return .spatial(height: a, width: b)
-    case let u as UpSampling2D: return upsample(u.size, grow: 1)
-    case let t as Conv2DTranspose: return upsample(t.strides, grow: t.kernelSize)
-    default: return incoming
+    case let .upsample(factor, grow)?: return upsample(factor, grow: grow)
+    case nil: return incoming
     }
 }
 

@@ -39,6 +39,15 @@ public final class Conv: Layer, ActivationFusing {
     /// Whether the kernel input carries a batch dimension (one kernel per sample).
     public static func isPerSample(kernelShape: [Int?]) -> Bool { kernelShape.count == 5 }
 
+    /// A window of the kernel's size; only the image (input 0) carries pixels.
+    override public func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? {
+        let k = inputShapes.count > 1 ? inputShapes[1].suffix(4).map { $0 ?? 1 } : []
+        guard k.count == 4 else { return nil }
+        return .window(kernel: Size2D(k[0], k[1]), strides: strides, dilation: dilationRate, padding: padding)
+    }
+
+    override public var pixelInputCount: Int { 1 }
+
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         try expectRank(inputShapes, 0, 4, imageInput)
         let k = inputShapes[1]

@@ -110,6 +110,10 @@ public final class Conv2D: Layer, ActivationFusing {
         ]), name: name)
     }
 
+    override public func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? {
+        .window(kernel: kernelSize, strides: strides, dilation: dilationRate, padding: padding)
+    }
+
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         try expectRank(inputShapes, 0, 4, imageInput)
         let (h, w) = try windowOutput2D(inputShapes, 0, kernel: kernelSize, strides: strides, dilation: dilationRate,
@@ -189,6 +193,10 @@ public final class DepthwiseConv2D: Layer, ActivationFusing {
             "use_bias": .bool(useBias), "depthwise_initializer": .initializer(depthwiseInitializer),
             "bias_initializer": .initializer(biasInitializer),
         ]), name: name)
+    }
+
+    override public func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? {
+        .window(kernel: kernelSize, strides: strides, dilation: dilationRate, padding: padding)
     }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
@@ -277,6 +285,10 @@ public final class SeparableConv2D: Layer, ActivationFusing {
             "use_bias": .bool(useBias), "depthwise_initializer": .initializer(depthwiseInitializer),
             "pointwise_initializer": .initializer(pointwiseInitializer), "bias_initializer": .initializer(biasInitializer),
         ]), name: name)
+    }
+
+    override public func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? {
+        .window(kernel: kernelSize, strides: strides, dilation: dilationRate, padding: padding)
     }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
@@ -386,6 +398,10 @@ public final class Conv2DTranspose: Layer, ActivationFusing {
         }
         let pad = same ? k / 2 : 0
         return (n - 1) * stride + k - 2 * pad + op
+    }
+
+    override public func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? {
+        .upsample(factor: strides, grow: kernelSize)
     }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {

@@ -32,6 +32,8 @@ public final class Cropping2D: Layer {
                       name: name)
     }
 
+    override public func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? { .shift(top: -top, left: -left) }
+
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         try expectRank(inputShapes, 0, 4, imageInput)
         let s = inputShapes[0]

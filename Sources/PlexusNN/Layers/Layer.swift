@@ -98,6 +98,14 @@ open class Layer: CustomStringConvertible {
     /// How many inputs a call takes.
     open var inputArity: ClosedRange<Int> { 1...1 }
 
+    /// How the layer moves pixels for inputs of `inputShapes`, or `nil` when it does not (see
+    /// `PixelGeometry`).
+    open func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? { nil }
+
+    /// How many of the inputs, from the first, carry pixels: all of them, unless a layer takes other
+    /// operands (`Conv`'s kernel, computed by another branch, is not an image).
+    open var pixelInputCount: Int { Int.max }
+
     /// The Keras arguments, in Keras's order, formatted as the language writes them.
     open var config: [(key: String, value: String)] { arguments?.config ?? [] }
 

@@ -36,6 +36,10 @@ public class Pooling2D: Layer {
                             "padding": .padding(padding)])
     }
 
+    override public func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? {
+        .window(kernel: poolSize, strides: strides, dilation: 1, padding: padding)
+    }
+
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         try expectRank(inputShapes, 0, 4, imageInput)
         let (h, w) = try windowOutput2D(inputShapes, 0, kernel: poolSize, strides: strides, dilation: 1,

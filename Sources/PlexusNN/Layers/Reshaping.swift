@@ -165,6 +165,8 @@ public final class ZeroPadding2D: Layer {
         try self.init(top: padding.height, bottom: padding.height, left: padding.width, right: padding.width, name: name)
     }
 
+    override public func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? { .shift(top: top, left: left) }
+
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         try expectRank(inputShapes, 0, 4, imageInput)
         let s = inputShapes[0]
@@ -208,6 +210,8 @@ public final class UpSampling2D: Layer {
         try self.init(arguments: UpSampling2D.spec.arguments(["size": .size2D(size), "interpolation": .string(interpolation.rawValue)]),
                       name: name)
     }
+
+    override public func pixelGeometry(for inputShapes: [[Int?]]) -> PixelGeometry? { .upsample(factor: size, grow: 1) }
 
     override public func computeOutputShape(_ inputShapes: [[Int?]]) throws -> [Int?] {
         try expectRank(inputShapes, 0, 4, imageInput)
