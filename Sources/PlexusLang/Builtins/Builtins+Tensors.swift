@@ -111,7 +111,7 @@ extension BuiltinRegistry {
                     let s = (strides.height, strides.width), d = (dilation.height, dilation.width)
                     let y = k.rank == 5 ? try conv2dPerSample(x, k, strides: s, padding: padding, dilation: d)
                         : try conv2d(x, k, strides: s, padding: padding, dilation: d)
-                    return try TensorAlgebra.activate(activation, y)
+                    return try activation.apply(y)
                 })
             }
             let layer = try args.attempt {

@@ -89,7 +89,7 @@ extension Interpreter {
         case .nothing:
             return .layer(try args.attempt { try Activation(f, name: name) })
         case .tensor(let t):
-            return .tensor(try args.attempt { try TensorAlgebra.activate(f, t) })
+            return .tensor(try args.attempt { try f.apply(t) })
         case .symbolic(let t):
             let layer = try args.attempt { try Activation(f, name: name) }
             return try applyLayer(layer, [CallArgument(value: .symbolic(t), span: args.span(of: "x"))], at: args.callSpan)

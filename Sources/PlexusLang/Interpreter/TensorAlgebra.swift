@@ -143,11 +143,6 @@ enum TensorAlgebra {
     static func hasBatchDimension(_ t: SymbolicTensor) -> Bool {
         !Model.findInputs([t]).isEmpty
     }
-
-    /// Applies an activation to values now (softmax along the last axis).
-    static func activate(_ f: ActivationFunction, _ t: Tensor) throws -> Tensor {
-        try f.apply(t)
-    }
 }
 
 extension Interpreter {
