@@ -22,6 +22,7 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         }
         return
     }
+    _ = BLASThreads.timeout  // once, before the first product
     // invariant: every size fits Int32, checked against blasIndexLimit where the shapes were validated
     assert([m, n, k, lda, ldb, ldc].allSatisfy { $0 <= Int(Int32.max) }, "a GEMM size beyond Int32")
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
