@@ -125,6 +125,21 @@ final class Conv2DTests: XCTestCase {
         }
     }
 
+    func testTheBiasWrittenBeforeTheProductEqualsTheBiasAddedAfterOnEveryPath() throws {
+        for (i, c) in cases.enumerated() {
+            let x = try random(c.x, seed: UInt64(500 + i)), w = try random(c.w, seed: UInt64(600 + i))
+            let b = try random([c.w[3]], seed: UInt64(700 + i))
+            let y = try conv2d(x, w, bias: b, strides: c.strides, padding: c.padding, dilation: c.dilation, groups: c.groups)
+            let ref = try referenceConv(x, w, strides: c.strides, padding: c.padding, dilation: c.dilation, groups: c.groups)
+            assertClose(y, try ref.broadcasting(b, op: "add", +), 1e-4, c.name)
+        }
+        XCTAssertThrowsError(try conv2d(try random([1, 4, 4, 2], seed: 1), try random([3, 3, 2, 3], seed: 2),
+                                        bias: try random([2], seed: 3), strides: (1, 1), padding: .same,
+                                        dilation: (1, 1), groups: 1)) { error in
+            XCTAssertTrue("\(error)".contains("3 output channels"), "\(error)")
+        }
+    }
+
     func testGradientsOfEveryPath() throws {
         for (i, c) in cases.enumerated() {
             let x = try random(c.x, seed: UInt64(300 + i)), w = try random(c.w, seed: UInt64(400 + i))

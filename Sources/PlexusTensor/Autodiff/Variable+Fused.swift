@@ -9,13 +9,21 @@
 ///
 /// - Parameters:
 ///   - core: the kernel's forward pass on values; its output's last axis has `bias.count` entries.
+///   - biasedCore: the same pass with the bias added by the kernel itself, when it can do so more
+///     cheaply than a pass of its own afterwards (a convolution writes it before its GEMM).
 ///   - gradients: the kernel's backward pass from the gradient of its output (the pre-bias
 ///     product), computing only the gradients asked for.
 func fusedAffine(_ x: Variable, _ w: Variable, bias: Variable?, activation: ActivationFunction, op: String,
                  core: (Tensor, Tensor) throws -> Tensor,
+                 biasedCore: ((Tensor, Tensor, Tensor) throws -> Tensor)? = nil,
                  gradients: @escaping (_ dz: Tensor, _ needX: Bool, _ needW: Bool) throws -> (Tensor?, Tensor?)) throws -> Variable {
-    var z = try core(x.value, w.value)
-    if let bias { try addBias(&z, bias.value, op: op) }
+    var z: Tensor
+    if let bias, let biasedCore {
+        z = try biasedCore(x.value, w.value, bias.value)
+    } else {
+        z = try core(x.value, w.value)
+        if let bias { try addBias(&z, bias.value, op: op) }
+    }
     let parents = bias.map { [x, w, $0] } ?? [x, w]
     let recording = GradMode.isEnabled && parents.contains { $0.requiresGrad }
     // Softmax is not elementwise: the fused op stops at the bias and softmax is its own op.
@@ -88,6 +96,8 @@ public func fusedConv2d(_ x: Variable, kernel: Variable, bias: Variable?, activa
     let xv = x.value, wv = kernel.value
     return try fusedAffine(x, kernel, bias: bias, activation: activation, op: "conv2d", core: { xv, wv in
         try conv2d(xv, wv, strides: strides, padding: padding, dilation: dilation, groups: groups)
+    }, biasedCore: { xv, wv, bv in
+        try conv2d(xv, wv, bias: bv, strides: strides, padding: padding, dilation: dilation, groups: groups)
     }, gradients: { dz, needX, needW in
         try conv2dGradients(xv, wv, outputGradient: dz, strides: strides, padding: padding, dilation: dilation,
                             groups: groups, input: needX, kernel: needW)

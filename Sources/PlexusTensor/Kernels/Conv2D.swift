@@ -9,20 +9,30 @@
 // The pointwise path uses X itself as cols(X); the depthwise and single-output paths have their own
 // loops (DepthwiseConv2D.swift, Conv2DDirect.swift).
 
-/// The forward pass of geometry `g`: `y` (`g.outputCount` floats) is overwritten.
-/// `columns` holds `g.forwardColumnCount` floats of scratch.
+/// The forward pass of geometry `g`: `y` (`g.outputCount` floats) is overwritten, with `bias`
+/// (`g.outChannels` floats) added when given. `columns` holds `g.forwardColumnCount` floats of
+/// scratch.
+///
+/// On the GEMM paths the bias is written into the output first and the product added to it (beta
+/// 1): with beta 0 OpenBLAS would clear the output in a pass of its own before the product, and the
+/// bias would take another pass after it.
 func convForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: UnsafePointer<Float>,
+                 bias: UnsafePointer<Float>? = nil,
                  output y: UnsafeMutablePointer<Float>, columns col: UnsafeMutablePointer<Float>) {
     let cin = g.inChannels, cout = g.outChannels, cg = g.groupIn, og = g.groupOut, k = g.patch
+    let beta: Float = bias == nil ? 0 : 1
     switch g.path {
     case .depthwise:
         depthwiseForward(g, input: x, kernel: w, output: y)
+        if let bias { addRowVector(bias, to: y, rows: g.rows, count: cout) }
     case .singleOutput:
         singleOutputForward(g, input: x, kernel: w, output: y)
+        if let bias { addRowVector(bias, to: y, rows: g.rows, count: cout) }
     case .pointwise:
+        if let bias { fillRows(y, with: bias, rows: g.rows, count: cout) }
         for grp in 0..<g.groups {
             sgemm(transA: false, transB: false, m: g.rows, n: og, k: cg, a: x + grp &* cg, lda: cin,
-                  b: w + grp &* og, ldb: cout, beta: 0, c: y + grp &* og, ldc: cout)
+                  b: w + grp &* og, ldb: cout, beta: beta, c: y + grp &* og, ldc: cout)
         }
     case .im2col:
         // The column matrix streams through `col` some image rows at a time (g.forwardChunkRows),
@@ -34,9 +44,11 @@ func convForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: Uns
             while r0 < imageRows {
                 let r1 = Swift.min(imageRows, r0 &+ chunk)
                 im2col(g, group: grp, input: x, columns: col, imageRows: r0..<r1)
-                let pixel = r0 &* g.outWidth
-                sgemm(transA: false, transB: false, m: (r1 &- r0) &* g.outWidth, n: og, k: k, a: col, lda: k,
-                      b: w + grp &* og, ldb: cout, beta: 0, c: y + (pixel &* cout &+ grp &* og), ldc: cout)
+                let pixel = r0 &* g.outWidth, pixels = (r1 &- r0) &* g.outWidth
+                // The chunk's rows of the output, still to be read by this GEMM: filled while in cache.
+                if let bias, grp == 0 { fillRows(y + pixel &* cout, with: bias, rows: pixels, count: cout) }
+                sgemm(transA: false, transB: false, m: pixels, n: og, k: k, a: col, lda: k,
+                      b: w + grp &* og, ldb: cout, beta: beta, c: y + (pixel &* cout &+ grp &* og), ldc: cout)
                 r0 = r1
             }
         }
@@ -88,12 +100,30 @@ func convBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>?, kernel w: U
 }
 
 /// Runs `convForward` into a new tensor of the output shape.
-func convolve(_ g: ConvGeometry, _ x: Tensor, _ kernel: Tensor) -> Tensor {
+func convolve(_ g: ConvGeometry, _ x: Tensor, _ kernel: Tensor, bias: Tensor? = nil) -> Tensor {
     let out = Tensor(uninitializedShape: g.outputShape)
     withScratch(g.forwardColumnCount) { col in
-        convForward(g, input: x.storage.base, kernel: kernel.storage.base, output: out.storage.base, columns: col)
+        convForward(g, input: x.storage.base, kernel: kernel.storage.base, bias: bias.map { UnsafePointer($0.storage.base) },
+                    output: out.storage.base, columns: col)
     }
     return out
+}
+
+/// Every one of `rows` rows of `count` floats at `y` set to `vector`.
+func fillRows(_ y: UnsafeMutablePointer<Float>, with vector: UnsafePointer<Float>, rows: Int, count: Int) {
+    parallelFor(rows, grain: Swift.max(1, 32_768 / Swift.max(count, 1))) { r in
+        for i in r { (y + i &* count).update(from: vector, count: count) }
+    }
+}
+
+/// `vector` added to every one of `rows` rows of `count` floats at `y`.
+func addRowVector(_ vector: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, rows: Int, count: Int) {
+    parallelFor(rows, grain: Swift.max(1, 32_768 / Swift.max(count, 1))) { r in
+        for i in r {
+            let row = y + i &* count
+            for j in 0..<count { row[j] += vector[j] }
+        }
+    }
 }
 
 /// Runs `convBackward` into new tensors of the input and kernel shapes, for the ones asked for.
@@ -136,6 +166,20 @@ public func conv2d(_ x: Tensor, _ kernel: Tensor, strides: (Int, Int) = (1, 1), 
     let g = try ConvGeometry(op: "conv2d", input: x.shape, kernel: kernel.shape, strides: strides,
                              padding: padding, dilation: dilation, groups: groups)
     return convolve(g, x, kernel)
+}
+
+/// `conv2d(x, kernel) + bias` along the channels, the bias written before the product (see
+/// `convForward`): what a fused convolution layer runs.
+///
+/// - Throws: `TensorError` as `conv2d` does, or when `bias` is not one value per output channel.
+func conv2d(_ x: Tensor, _ kernel: Tensor, bias: Tensor, strides: (Int, Int), padding: Padding,
+            dilation: (Int, Int), groups: Int) throws -> Tensor {
+    let g = try ConvGeometry(op: "conv2d", input: x.shape, kernel: kernel.shape, strides: strides,
+                             padding: padding, dilation: dilation, groups: groups)
+    guard bias.shape == [g.outChannels] else {
+        throw TensorError("conv2d", "bias \(formatShape(bias.shape)) does not match the \(g.outChannels) output channels")
+    }
+    return convolve(g, x, kernel, bias: bias)
 }
 
 /// The output shape of `conv2d` for these shapes, without computing anything: for shape inference
