@@ -7,7 +7,8 @@
 //   input     dX  += col2im(dY_g W_g^T)                  (M x Cout/g)(Cout/g x K)
 //   kernel    dW_g = cols_g(X)^T dY_g                     (K x M)(M x Cout/g)
 // The pointwise path uses X itself as cols(X); the depthwise and single-output paths have their own
-// loops (DepthwiseConv2D.swift, Conv2DDirect.swift).
+// loops (DepthwiseConv2D.swift, Conv2DDirect.swift), and the forward pass of a 3x3 stride-1
+// convolution runs as Winograd's F(2x2, 3x3) (Conv2DWinograd.swift).
 
 /// The forward pass of geometry `g`: `y` (`g.outputCount` floats) is overwritten, with `bias`
 /// (`g.outChannels` floats) added when given. `columns` holds `g.forwardColumnCount` floats of
@@ -34,6 +35,8 @@ func convForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: Uns
             sgemm(transA: false, transB: false, m: g.rows, n: og, k: cg, a: x + grp &* cg, lda: cin,
                   b: w + grp &* og, ldb: cout, beta: beta, c: y + grp &* og, ldc: cout)
         }
+    case .im2col where g.usesWinograd:
+        winogradForward(g, input: x, kernel: w, bias: bias, output: y, scratch: col)
     case .im2col:
         // The column matrix streams through `col` some image rows at a time (g.forwardChunkRows),
         // one GEMM per chunk: a 224x224x64 map would otherwise need a 115 MB matrix written once

@@ -58,9 +58,10 @@ struct ConvGeometry: Equatable {
     /// Output image rows per forward chunk: about 4 MB of columns (one row at the least; 2 MB and
     /// 8 MB measured 10% slower and the same on VGG16 here).
     var forwardChunkRows: Int { Swift.max(1, (1 << 20) / Swift.max(outWidth &* patch, 1)) }
-    /// The forward pass's scratch: one chunk of the column matrix.
+    /// The forward pass's scratch: one chunk of the column matrix, or Winograd's transforms.
     var forwardColumnCount: Int {
-        path == .im2col ? Swift.min(batch &* outHeight, forwardChunkRows) &* outWidth &* patch : 0
+        guard path == .im2col else { return 0 }
+        return usesWinograd ? winogradScratchCount : Swift.min(batch &* outHeight, forwardChunkRows) &* outWidth &* patch
     }
 
     /// Resolves and checks a convolution of `input` by `kernel`, or throws naming both shapes.
@@ -111,10 +112,16 @@ struct ConvGeometry: Equatable {
 }
 
 /// Runs `body` with an uninitialised scratch buffer of `count` floats (a null-free pointer even
-/// for 0), freed afterwards: the column matrix, allocated once per call.
+/// for 0): the column matrix or Winograd's transforms.
+///
+/// While a plan runs, the buffer comes from and goes back to its `BufferPool` like a tensor's, so
+/// a layer's scratch is allocated once per plan rather than once per call (a fresh 16 MB buffer is
+/// mapped, faulted in page by page and unmapped on every call, which cost VGG16 more than a tenth of
+/// its inference). Outside a plan it is allocated and freed here.
 @inline(__always)
 func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
-    let p = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
-    defer { p.deallocate() }
+    let capacity = Swift.max(count, 1), pool = BufferPool.current
+    let p = pool?.take(count: capacity) ?? .allocate(capacity: capacity)
+    defer { if pool?.give(p, count: capacity) != true { p.deallocate() } }
     return try body(p)
 }
