@@ -30,6 +30,8 @@ public final class BufferPool: @unchecked Sendable {
 
     private struct State {
         var kept: [Int: [Kept]] = [:]
+        /// Free scratch blocks and their capacities, at most `scratchBlocks`.
+        var scratch: [(block: Kept, capacity: Int)] = []
         var keptBytes = 0
         var open = true
         /// `BufferPool.clock` when the pool was last made active: the order `trimAll` keeps pools in.
@@ -74,11 +76,51 @@ public final class BufferPool: @unchecked Sendable {
         }
     }
 
+    /// How many free scratch blocks a pool keeps: a kernel's scratch may hold a nested one (a
+    /// convolution's input gradient inside its column buffer), so two serve every call.
+    static let scratchBlocks = 2
+
+    /// A free scratch block of at least `count` floats (the smallest that fits), and its capacity.
+    ///
+    /// Why blocks and not buffers of exact sizes: a kernel's scratch lives for one call, so one
+    /// block serves every layer in turn; kept by exact size, every distinct layer shape would pin
+    /// its own (ResNet-50's training step held 200 MB more that way).
+    func takeScratch(count: Int) -> (pointer: UnsafeMutablePointer<Float>, capacity: Int)? {
+        let taken = state.withLock { s -> (block: Kept, capacity: Int)? in
+            guard let i = s.scratch.indices.filter({ s.scratch[$0].capacity >= count })
+                .min(by: { s.scratch[$0].capacity < s.scratch[$1].capacity }) else { return nil }
+            let (block, capacity) = s.scratch.remove(at: i)
+            s.keptBytes -= capacity * MemoryLayout<Float>.stride
+            return (block, capacity)
+        }
+        return taken.map { ($0.block.pointer, $0.capacity) }
+    }
+
+    /// Keeps a scratch block of `capacity` floats for the next call, dropping the smallest free
+    /// block beyond `scratchBlocks` (or this one, when the pool is drained or full); frees what it
+    /// drops.
+    func giveScratch(_ pointer: UnsafeMutablePointer<Float>, capacity: Int) {
+        let given = Kept(pointer: pointer)
+        let dropped = state.withLock { s -> Kept? in
+            let bytes = capacity * MemoryLayout<Float>.stride
+            guard s.open, s.keptBytes + bytes <= capacityBytes else { return given }
+            s.scratch.append((given, capacity))
+            s.keptBytes += bytes
+            guard s.scratch.count > BufferPool.scratchBlocks,
+                  let i = s.scratch.indices.min(by: { s.scratch[$0].capacity < s.scratch[$1].capacity }) else { return nil }
+            let (block, dropped) = s.scratch.remove(at: i)
+            s.keptBytes -= dropped * MemoryLayout<Float>.stride
+            return block
+        }
+        dropped?.pointer.deallocate()
+    }
+
     /// Frees every kept buffer. The pool goes on working: buffers given back later are kept again.
     public func drain() {
         let kept = state.withLock { s -> [Kept] in
-            let all = s.kept.values.flatMap { $0 }
+            let all = s.kept.values.flatMap { $0 } + s.scratch.map(\.block)
             s.kept = [:]
+            s.scratch = []
             s.keptBytes = 0
             return all
         }

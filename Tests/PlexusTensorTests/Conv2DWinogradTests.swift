@@ -102,4 +102,40 @@ final class Conv2DWinogradTests: XCTestCase {
             assertClose(y, definition(x, w, g), c.name)
         }
     }
+
+    /// The input gradient by its definition: dx[y][x][c] = sum over r, s, k of dy[y + pt - r][x + pl - s][k] w[r][s][c][k].
+    private func inputGradientDefinition(_ dy: Tensor, _ w: Tensor, _ g: ConvGeometry) -> [Float] {
+        let dys = dy.scalars, ws = w.scalars
+        var out = [Float](repeating: 0, count: g.inputCount)
+        for n in 0..<g.batch { for iy in 0..<g.height { for ix in 0..<g.width { for c in 0..<g.inChannels {
+            var s = 0.0
+            for r in 0..<3 { for t in 0..<3 {
+                let oy = iy + g.padTop - r, ox = ix + g.padLeft - t
+                guard oy >= 0, oy < g.outHeight, ox >= 0, ox < g.outWidth else { continue }
+                for k in 0..<g.outChannels {
+                    s += Double(dys[((n * g.outHeight + oy) * g.outWidth + ox) * g.outChannels + k])
+                        * Double(ws[((r * 3 + t) * g.inChannels + c) * g.outChannels + k])
+                }
+            } }
+            out[((n * g.height + iy) * g.width + ix) * g.inChannels + c] = Float(s)
+        } } } }
+        return out
+    }
+
+    func testTheInputGradientRunsAsAForwardWinogradWhenItsPaddingAllows() throws {
+        XCTAssertNotNil(try geometry(cases[0].x, cases[0].w, padding: cases[0].padding).winogradInputGradientGeometry, "same: pads 1")
+        XCTAssertNotNil(try geometry(cases[1].x, cases[1].w, padding: cases[1].padding).winogradInputGradientGeometry, "valid: pads 2")
+        XCTAssertNil(try geometry(cases[2].x, cases[2].w, padding: cases[2].padding).winogradInputGradientGeometry,
+                     "padding 3 on the right would need -1")
+    }
+
+    func testTheInputGradientMatchesTheDefinition() throws {
+        for (i, c) in cases.enumerated() {
+            let x = try random(c.x, seed: UInt64(80 + i)), w = try random(c.w, seed: UInt64(90 + i))
+            let g = try geometry(c.x, c.w, padding: c.padding)
+            let dy = try random(g.outputShape, seed: UInt64(100 + i))
+            let dx = try XCTUnwrap(conv2dGradients(x, w, outputGradient: dy, padding: c.padding, kernel: false).input)
+            assertClose(dx.scalars, inputGradientDefinition(dy, w, g), c.name)
+        }
+    }
 }

@@ -7,8 +7,8 @@
 //   input     dX  += col2im(dY_g W_g^T)                  (M x Cout/g)(Cout/g x K)
 //   kernel    dW_g = cols_g(X)^T dY_g                     (K x M)(M x Cout/g)
 // The pointwise path uses X itself as cols(X); the depthwise and single-output paths have their own
-// loops (DepthwiseConv2D.swift, Conv2DDirect.swift), and the forward pass of a 3x3 stride-1
-// convolution runs as Winograd's F(2x2, 3x3) (Conv2DWinograd.swift).
+// loops (DepthwiseConv2D.swift, Conv2DDirect.swift), and the forward pass and input gradient of a
+// 3x3 stride-1 convolution run as Winograd's F(2x2, 3x3) (Conv2DWinograd.swift).
 
 /// The forward pass of geometry `g`: `y` (`g.outputCount` floats) is overwritten, with `bias`
 /// (`g.outChannels` floats) added when given. `columns` holds `g.forwardColumnCount` floats of
@@ -86,6 +86,11 @@ func convBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>?, kernel w: U
             }
         }
     case .im2col:
+        var dx = dx
+        if let target = dx, let w, let t = g.winogradInputGradientGeometry {
+            winogradInputGradient(g, through: t, outputGradient: dy, kernel: w, inputGradient: target)
+            dx = nil
+        }
         dx?.update(repeating: 0, count: g.inputCount)
         for grp in 0..<g.groups {
             if let dw, let x {

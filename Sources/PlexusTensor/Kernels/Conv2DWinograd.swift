@@ -1,6 +1,6 @@
-// Winograd's minimal filtering F(2x2, 3x3) for the forward pass of 3x3, stride-1, undilated,
-// ungrouped convolutions (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks",
-// CVPR 2016): the convolutions of VGG and of every ResNet bottleneck.
+// Winograd's minimal filtering F(2x2, 3x3) for the forward pass and the input gradient of 3x3,
+// stride-1, undilated, ungrouped convolutions (Lavin and Gray, "Fast Algorithms for Convolutional
+// Neural Networks", CVPR 2016): the convolutions of VGG and of every ResNet bottleneck.
 //
 // Each 2x2 block of output pixels (a tile) comes from the 4x4 block of input under it. With d that
 // block and g the 3x3 kernel of one input-output channel pair,
@@ -216,3 +216,43 @@ private func storeFour(_ lanes: (Lanes, Lanes, Lanes, Lanes), at p: UnsafeMutabl
     store(lanes.3, at: p + 3 &* stride)
 }
 
+
+// The input gradient of a 3x3 stride-1 convolution is itself one: dy convolved with the kernel
+// turned half a circle and its channel axes swapped, padded by 2 - p where the forward pass was
+// padded by p (a "same" convolution's gradient is "same", a "valid" one's pads 2 on each side).
+// So training's input gradient runs through F(2x2, 3x3) too.
+
+extension ConvGeometry {
+    /// The forward convolution that computes this one's input gradient, when it runs as F(2x2, 3x3):
+    /// input `(N, Ho, Wo, Cout)`, kernel `(3, 3, Cout, Cin)`, output `(N, H, W, Cin)`.
+    var winogradInputGradientGeometry: ConvGeometry? {
+        guard groups == 1, kernelHeight == 3, kernelWidth == 3, strideH == 1, strideW == 1, dilationH == 1, dilationW == 1,
+              Swift.max(padTop, padBottom, padLeft, padRight) <= 2 else { return nil }
+        let padding = Padding.explicit(top: 2 &- padTop, bottom: 2 &- padBottom, left: 2 &- padLeft, right: 2 &- padRight)
+        guard let t = try? ConvGeometry(op: "conv2d", input: outputShape, kernel: [3, 3, outChannels, inChannels],
+                                        strides: (1, 1), padding: padding, dilation: (1, 1), groups: 1),
+              t.outputShape == inputShape, t.usesWinograd else { return nil }
+        return t
+    }
+}
+
+/// The input gradient `dx` (overwritten) of `g` from `dy`, through `t`, its
+/// `winogradInputGradientGeometry`. Allocates its own scratch (from the running plan's pool).
+func winogradInputGradient(_ g: ConvGeometry, through t: ConvGeometry, outputGradient dy: UnsafePointer<Float>,
+                           kernel w: UnsafePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>) {
+    let cin = g.inChannels, cout = g.outChannels, taps = cin &* cout
+    withScratch(9 &* taps &+ t.winogradScratchCount) { scratch in
+        // turned[r][s][k][c] = w[2 - r][2 - s][c][k]
+        let turned = scratch
+        parallelFor(9, grain: 1) { range in
+            for tap in range {
+                let from = w + (8 &- tap) &* taps, to = turned + tap &* taps
+                for c in 0..<cin {
+                    let row = from + c &* cout
+                    for k in 0..<cout { to[k &* cin &+ c] = row[k] }
+                }
+            }
+        }
+        winogradForward(t, input: dy, kernel: turned, bias: nil, output: dx, scratch: scratch + 9 &* taps)
+    }
+}

@@ -114,14 +114,14 @@ struct ConvGeometry: Equatable {
 /// Runs `body` with an uninitialised scratch buffer of `count` floats (a null-free pointer even
 /// for 0): the column matrix or Winograd's transforms.
 ///
-/// While a plan runs, the buffer comes from and goes back to its `BufferPool` like a tensor's, so
-/// a layer's scratch is allocated once per plan rather than once per call (a fresh 16 MB buffer is
-/// mapped, faulted in page by page and unmapped on every call, which cost VGG16 more than a tenth of
-/// its inference). Outside a plan it is allocated and freed here.
+/// While a plan runs, the buffer is one of its `BufferPool`'s scratch blocks, so a convolution's
+/// scratch is allocated once per plan rather than once per call (a fresh 16 MB buffer is mapped,
+/// faulted in page by page and unmapped on every call, which cost VGG16 more than a tenth of its
+/// inference). Outside a plan it is allocated and freed here.
 @inline(__always)
 func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
-    let capacity = Swift.max(count, 1), pool = BufferPool.current
-    let p = pool?.take(count: capacity) ?? .allocate(capacity: capacity)
-    defer { if pool?.give(p, count: capacity) != true { p.deallocate() } }
+    let count = Swift.max(count, 1), pool = BufferPool.current
+    let (p, capacity) = pool?.takeScratch(count: count) ?? (.allocate(capacity: count), count)
+    defer { if let pool { pool.giveScratch(p, capacity: capacity) } else { p.deallocate() } }
     return try body(p)
 }
