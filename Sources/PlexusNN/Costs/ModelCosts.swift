@@ -158,7 +158,7 @@ struct CostWalk {
             calls.append(cost)
             let layer = step.node.layer
             let outBytes = try zip(cost.outputShapes, cost.outputShapes.indices).map { s, _ in try bytes(s, layer.name) }
-            if step.isAlias || isView(layer), let input = step.inputs.first {
+            if step.isAlias || step.paddingTakenOver || isView(layer), let input = step.inputs.first {
                 for s in step.outputs { share(s, with: input) }
             } else if layer is Dropout, let input = step.inputs.first {
                 // The identity in inference; in training a new output and the mask it kept.

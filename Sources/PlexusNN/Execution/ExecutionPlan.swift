@@ -10,6 +10,16 @@ protocol ActivationFusing: Layer {
     func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable
 }
 
+/// A convolution that can take over the zero padding of a `ZeroPadding2D` in front of it: the
+/// same result without the padded copy of its input (MobileNet pads before every strided
+/// depthwise convolution, ResNet before its first).
+protocol PaddingAbsorbing: ActivationFusing {
+    /// The layer's own padding; only `valid` leaves room for another.
+    var padding: Padding { get }
+    /// The forward pass with `padding` in place of the layer's own.
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction, padding: Padding) throws -> Variable
+}
+
 /// A model compiled for running: its calls in execution order, each reading and writing numbered
 /// value slots, with the weights listed once. Built once per model (`model.plan()`), reused by
 /// every forward pass, training step and prediction.
@@ -47,6 +57,12 @@ public final class ExecutionPlan: CustomStringConvertible {
         var inferenceEpilogue: InferenceEpilogue?
         /// In inference, the call was taken into its producer's epilogue: it passes its input on.
         var inferenceAlias = false
+        /// A `ZeroPadding2D` whose padding its only reader does (`absorbedPadding`): it passes its
+        /// input on, in training and inference alike.
+        var paddingTakenOver = false
+        /// The padding of the `ZeroPadding2D` before this convolution, done here as its own
+        /// (explicit) padding.
+        var absorbedPadding: Padding?
         /// Slots whose last reader is this call.
         var release: [Int] = []
     }
@@ -115,6 +131,7 @@ public final class ExecutionPlan: CustomStringConvertible {
         }
         ExecutionPlan.fuseActivations(&steps, outputs: Set(outputSlots))
         ExecutionPlan.fuseInferenceNormalizations(&steps, outputs: Set(outputSlots))
+        ExecutionPlan.absorbPaddings(&steps, outputs: Set(outputSlots))
         ExecutionPlan.planReleases(&steps, outputs: Set(outputSlots))
         self.logitsTap = outputSlots.count == 1 ? LogitsTap.find(output: outputSlots[0], in: steps) : nil
         self.steps = steps
@@ -187,6 +204,25 @@ public final class ExecutionPlan: CustomStringConvertible {
         }
     }
 
+    /// Marks each `ZeroPadding2D` whose only reader is a `valid` convolution that can take its
+    /// padding over (`PaddingAbsorbing`): the convolution pads by it instead, reading the unpadded
+    /// map. Exact in both directions: the convolution's input gradient over the padding is
+    /// what the ZeroPadding2D's backward would drop.
+    private static func absorbPaddings(_ steps: inout [Step], outputs: Set<Int>) {
+        var readers: [Int: [Int]] = [:]
+        for (i, step) in steps.enumerated() {
+            for s in step.inputs { readers[s, default: []].append(i) }
+        }
+        for i in steps.indices {
+            guard let pad = steps[i].node.layer as? ZeroPadding2D, steps[i].inputs.count == 1, steps[i].outputs.count == 1,
+                  !outputs.contains(steps[i].outputs[0]), let r = readers[steps[i].outputs[0]], r.count == 1,
+                  let conv = steps[r[0]].node.layer as? PaddingAbsorbing, case .valid = conv.padding,
+                  steps[r[0]].inputs == steps[i].outputs, steps[r[0]].absorbedPadding == nil else { continue }
+            steps[i].paddingTakenOver = true
+            steps[r[0]].absorbedPadding = .explicit(top: pad.top, bottom: pad.bottom, left: pad.left, right: pad.right)
+        }
+    }
+
     /// Gives each call the list of slots it is the last reader of (or, for an output nobody
     /// reads, its producer), never a model output.
     private static func planReleases(_ steps: inout [Step], outputs: Set<Int>) {
@@ -249,7 +285,7 @@ public final class ExecutionPlan: CustomStringConvertible {
                 args.append(v)
             }
             let outs: [Variable]
-            if step.isAlias || (inference && step.inferenceAlias) {
+            if step.isAlias || step.paddingTakenOver || (inference && step.inferenceAlias) {
                 outs = args
             } else if inference, let epilogue = step.inferenceEpilogue {
                 outs = [try callWithEpilogue(step, args, context, epilogue)]
@@ -275,6 +311,10 @@ public final class ExecutionPlan: CustomStringConvertible {
                       activation: ActivationFunction? = nil) throws -> [Variable] {
         let layer = step.node.layer
         do {
+            if let padding = step.absorbedPadding, let absorbing = layer as? PaddingAbsorbing {
+                return [try absorbing.forward(args, context: context, activation: activation ?? step.fusedActivation ?? absorbing.activation,
+                                              padding: padding)]
+            }
             if let f = activation ?? step.fusedActivation, let fusing = layer as? ActivationFusing {
                 return [try fusing.forward(args, context: context, activation: f)]
             }
@@ -324,8 +364,9 @@ public final class ExecutionPlan: CustomStringConvertible {
     /// The weights a training step updates: parameters that are trainable now.
     public var trainableWeights: [Weight] { weights.filter(\.trainable) }
 
-    /// The number of calls that run an op of their own (fused activations not counted).
-    public var callCount: Int { steps.filter { !$0.isAlias }.count }
+    /// The number of calls that run an op of their own (fused activations and paddings taken over
+    /// by a convolution not counted).
+    public var callCount: Int { steps.filter { !$0.isAlias && !$0.paddingTakenOver }.count }
 
     /// The number of activation layers fused into the call before them.
     public var fusedActivationCount: Int { steps.filter(\.isAlias).count }
@@ -344,6 +385,8 @@ public final class ExecutionPlan: CustomStringConvertible {
                 line += " + \(e.norm.name) in inference" + (e.activation == .linear ? "" : " + \(e.activation)")
             }
             if step.isAlias, let s = step.inputs.first, let p = producerOf[s] { line += " (fused into \(p))" }
+            if let p = step.absorbedPadding { line += " + padding \(p)" }
+            if step.paddingTakenOver { line += " (padding done by its reader)" }
             line += ": \(step.inputs) -> \(step.outputs)"
             lines.append(line)
         }

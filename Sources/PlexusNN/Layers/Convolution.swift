@@ -53,7 +53,7 @@ let imageInput = "(batch, h, w, channels)"
 /// bias_initializer="zeros")`.
 ///
 /// Weights: `kernel (kh, kw, channels / groups, filters)`, `bias (filters,)`.
-public final class Conv2D: Layer, ActivationFusing {
+public final class Conv2D: Layer, ActivationFusing, PaddingAbsorbing {
     public static let spec = LayerSpec(
         "Conv2D", builtin: "conv2d",
         arguments: [.filters, .kernelSize, .strides, .padding, channelsLastArgument, .dilationRate,
@@ -137,6 +137,10 @@ public final class Conv2D: Layer, ActivationFusing {
     }
 
     func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable {
+        try forward(inputs, context: context, activation: activation, padding: padding)
+    }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction, padding: Padding) throws -> Variable {
         try checkValueCount(inputs)
         return try fusedConv2d(inputs[0], kernel: variable("kernel", context), bias: optionalVariable("bias", context),
                                activation: activation, strides: strides.pair, padding: padding,
@@ -149,7 +153,7 @@ public final class Conv2D: Layer, ActivationFusing {
 /// bias_initializer="zeros")`: each input channel convolved with its own `depth_multiplier` filters.
 ///
 /// Weights: `depthwise_kernel (kh, kw, channels, depth_multiplier)`, `bias (channels * depth_multiplier,)`.
-public final class DepthwiseConv2D: Layer, ActivationFusing {
+public final class DepthwiseConv2D: Layer, ActivationFusing, PaddingAbsorbing {
     public static let spec = LayerSpec(
         "DepthwiseConv2D", builtin: "depthwise_conv2d",
         arguments: [.kernelSize, .strides, .padding, .depthMultiplier, channelsLastArgument, .dilationRate, .activation, .useBias,
@@ -222,6 +226,10 @@ public final class DepthwiseConv2D: Layer, ActivationFusing {
     }
 
     func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable {
+        try forward(inputs, context: context, activation: activation, padding: padding)
+    }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction, padding: Padding) throws -> Variable {
         try checkValueCount(inputs)
         return try depthwise(inputs[0], kernel: variable("depthwise_kernel", context), bias: optionalVariable("bias", context),
                              activation: activation, strides: strides, padding: padding, dilation: dilationRate)
