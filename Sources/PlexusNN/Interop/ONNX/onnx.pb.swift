@@ -8,6 +8,9 @@
 //   command: protoc --plugin=protoc-gen-swift=.build/release/protoc-gen-swift \
 //              --swift_opt=Visibility=Public --swift_out=. onnx.proto
 // Regenerate the same way (and update this header) to follow a newer onnx.proto.
+// Added by hand after generating: an `// invariant:` comment on each oneof `guard case ... else {
+// preconditionFailure() }` in `traverse`, which sits inside a `switch` on the same case and so
+// cannot fail (no input reaches it); re-add them after regenerating.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -2549,11 +2552,11 @@ nonisolated extension Onnx_SimpleShardedDimProto: SwiftProtobuf.Message, SwiftPr
     // https://github.com/apple/swift-protobuf/issues/1182
     switch self.dim {
     case .dimValue?: try {
-      guard case .dimValue(let v)? = self.dim else { preconditionFailure() }
+      guard case .dimValue(let v)? = self.dim else { preconditionFailure() }  // invariant: the enclosing switch matched this very case
       try visitor.visitSingularInt64Field(value: v, fieldNumber: 1)
     }()
     case .dimParam?: try {
-      guard case .dimParam(let v)? = self.dim else { preconditionFailure() }
+      guard case .dimParam(let v)? = self.dim else { preconditionFailure() }  // invariant: the enclosing switch matched this very case
       try visitor.visitSingularStringField(value: v, fieldNumber: 2)
     }()
     case nil: break
@@ -3315,11 +3318,11 @@ nonisolated extension Onnx_TensorShapeProto.Dimension: SwiftProtobuf.Message, Sw
     // https://github.com/apple/swift-protobuf/issues/1182
     switch self.value {
     case .dimValue?: try {
-      guard case .dimValue(let v)? = self.value else { preconditionFailure() }
+      guard case .dimValue(let v)? = self.value else { preconditionFailure() }  // invariant: the enclosing switch matched this very case
       try visitor.visitSingularInt64Field(value: v, fieldNumber: 1)
     }()
     case .dimParam?: try {
-      guard case .dimParam(let v)? = self.value else { preconditionFailure() }
+      guard case .dimParam(let v)? = self.value else { preconditionFailure() }  // invariant: the enclosing switch matched this very case
       try visitor.visitSingularStringField(value: v, fieldNumber: 2)
     }()
     case nil: break
@@ -3468,15 +3471,15 @@ nonisolated extension Onnx_TypeProto: SwiftProtobuf.Message, SwiftProtobuf._Mess
       // https://github.com/apple/swift-protobuf/issues/1182
       switch _storage._value {
       case .tensorType?: try {
-        guard case .tensorType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .tensorType(let v)? = _storage._value else { preconditionFailure() }  // invariant: the enclosing switch matched this very case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
       }()
       case .sequenceType?: try {
-        guard case .sequenceType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .sequenceType(let v)? = _storage._value else { preconditionFailure() }  // invariant: the enclosing switch matched this very case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
       }()
       case .mapType?: try {
-        guard case .mapType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .mapType(let v)? = _storage._value else { preconditionFailure() }  // invariant: the enclosing switch matched this very case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
       }()
       default: break
@@ -3486,15 +3489,15 @@ nonisolated extension Onnx_TypeProto: SwiftProtobuf.Message, SwiftProtobuf._Mess
       } }()
       switch _storage._value {
       case .opaqueType?: try {
-        guard case .opaqueType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .opaqueType(let v)? = _storage._value else { preconditionFailure() }  // invariant: the enclosing switch matched this very case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
       }()
       case .sparseTensorType?: try {
-        guard case .sparseTensorType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .sparseTensorType(let v)? = _storage._value else { preconditionFailure() }  // invariant: the enclosing switch matched this very case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
       }()
       case .optionalType?: try {
-        guard case .optionalType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .optionalType(let v)? = _storage._value else { preconditionFailure() }  // invariant: the enclosing switch matched this very case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
       }()
       default: break
