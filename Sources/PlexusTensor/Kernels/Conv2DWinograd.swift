@@ -45,11 +45,13 @@ extension ConvGeometry {
         Swift.max(1, (1 << 20) / Swift.max(16 &* winogradTiles.across &* Swift.max(inChannels, outChannels), 1))
     }
 
-    /// Floats of scratch `winogradForward` needs: the transformed kernel, one chunk of transformed
-    /// input and of products, and a row of zeros standing for the padding.
+    /// Tiles in the largest chunk: what the scratch's transformed input and products are sized for.
+    var winogradChunkTiles: Int { Swift.min(batch &* winogradTiles.down, winogradChunkTileRows) &* winogradTiles.across }
+
+    /// Floats of scratch `winogradForward` needs, in its order: the transformed kernel, one chunk of
+    /// transformed input and of products, and a row of zeros standing for the padding.
     var winogradScratchCount: Int {
-        let tiles = Swift.min(batch &* winogradTiles.down, winogradChunkTileRows) &* winogradTiles.across
-        return 16 &* inChannels &* outChannels &+ 16 &* tiles &* (inChannels &+ outChannels) &+ inChannels
+        16 &* inChannels &* outChannels &+ 16 &* winogradChunkTiles &* (inChannels &+ outChannels) &+ inChannels
     }
 }
 
@@ -65,10 +67,10 @@ func winogradForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w:
     let (down, across) = g.winogradTiles
     let u = scratch
     let v = u + 16 &* cin &* cout
-    let most = Swift.min(g.batch &* down, g.winogradChunkTileRows)
+    let most = g.winogradChunkTiles / across
     let chunkRows = Swift.min(most, Swift.max(1, chunkTileRows ?? most))
-    let m = v + 16 &* most &* across &* cin
-    let zeros = m + 16 &* most &* across &* cout
+    let m = v + 16 &* g.winogradChunkTiles &* cin
+    let zeros = m + 16 &* g.winogradChunkTiles &* cout
     zeros.update(repeating: 0, count: cin)
 
     winogradKernelTransform(w, into: u, inChannels: cin, outChannels: cout)
