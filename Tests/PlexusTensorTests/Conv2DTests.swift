@@ -265,3 +265,61 @@ extension Conv2DTests {
         }
     }
 }
+
+extension Conv2DTests {
+    private func depthwiseGeometry(_ x: [Int], strides: (Int, Int) = (1, 1), padding: Padding,
+                                   dilation: (Int, Int) = (1, 1), kernel: (Int, Int) = (3, 3)) throws -> ConvGeometry {
+        try ConvGeometry(op: "conv2d", input: x, kernel: [kernel.0, kernel.1, 1, x[3]], strides: strides, padding: padding,
+                         dilation: dilation, groups: x[3])
+    }
+
+    /// The row kernel takes exactly the columns whose three taps lie inside the image: "same"
+    /// padding leaves one edge column each side, stride 2 with padding on the left only the first,
+    /// and any other kernel size, a column dilation or a channel multiplier none at all.
+    func testDepthwise3x3InteriorIsTheColumnsWithEveryTapInside() throws {
+        XCTAssertEqual(try depthwiseGeometry([1, 6, 8, 4], padding: .same).depthwise3x3Interior, 1..<7)
+        XCTAssertEqual(try depthwiseGeometry([1, 6, 8, 4], padding: .valid).depthwise3x3Interior, 0..<6)
+        XCTAssertEqual(try depthwiseGeometry([1, 6, 9, 4], strides: (2, 2), padding: .explicit(top: 1, bottom: 1, left: 1, right: 0))
+                        .depthwise3x3Interior, 1..<4)
+        XCTAssertEqual(try depthwiseGeometry([1, 6, 8, 4], padding: .same, dilation: (2, 1)).depthwise3x3Interior, 1..<7,
+                       "a row dilation keeps it")
+        XCTAssertTrue(try depthwiseGeometry([1, 6, 8, 4], padding: .same, dilation: (1, 2)).depthwise3x3Interior.isEmpty)
+        XCTAssertTrue(try depthwiseGeometry([1, 6, 8, 4], padding: .same, kernel: (5, 5)).depthwise3x3Interior.isEmpty)
+        XCTAssertTrue(try depthwiseGeometry([1, 6, 2, 4], padding: .same).depthwise3x3Interior.isEmpty, "narrower than the kernel")
+        let multiplied = try ConvGeometry(op: "conv2d", input: [1, 6, 8, 4], kernel: [3, 3, 1, 8], strides: (1, 1),
+                                          padding: .same, dilation: (1, 1), groups: 4)
+        XCTAssertTrue(multiplied.depthwise3x3Interior.isEmpty)
+    }
+
+    /// Rows in the padding (top, bottom, a row dilation reaching past the edge), lopsided padding,
+    /// column strides and a channel tail (19 = two blocks of eight and three) through the row
+    /// kernel and the edge pixels beside it: equal to the definition.
+    func testDepthwise3x3RowsMatchTheDefinitionAtEveryBorder() throws {
+        var gen = RandomGenerator(seed: 80)
+        let x = try Tensor.normal([2, 7, 10, 19], using: &gen)
+        let w = try Tensor.normal([3, 3, 1, 19], using: &gen)
+        for (strides, dilation, padding) in [((1, 1), (1, 1), Padding.same), ((2, 2), (1, 1), .same), ((1, 2), (2, 1), .same),
+                                             ((1, 1), (1, 1), .explicit(top: 2, bottom: 0, left: 0, right: 2)),
+                                             ((2, 1), (1, 1), .valid)] {
+            let y = try conv2d(x, w, strides: strides, padding: padding, dilation: dilation, groups: 19)
+            assertClose(y, try referenceConv(x, w, strides: strides, padding: padding, dilation: dilation, groups: 19), 1e-4,
+                        "strides \(strides) dilation \(dilation) \(padding)")
+        }
+    }
+
+    /// An RGB image under a 7x7 stride-2 kernel (ResNet's first layer): im2col copies each kernel
+    /// row's taps inside the image as one stretch, zeros for the rest. Equal to the definition,
+    /// and so is the grouped case, which copies tap by tap.
+    func testIm2colCopiesWholeKernelRowsAndMatchesTheDefinition() throws {
+        var gen = RandomGenerator(seed: 81)
+        let x = try Tensor.normal([1, 13, 12, 3], using: &gen)
+        let w = try Tensor.normal([7, 7, 3, 4], using: &gen)
+        for padding in [Padding.same, .valid, .explicit(top: 3, bottom: 2, left: 1, right: 4)] {
+            let y = try conv2d(x, w, strides: (2, 2), padding: padding)
+            assertClose(y, try referenceConv(x, w, strides: (2, 2), padding: padding), 1e-4, "\(padding)")
+        }
+        let xg = try Tensor.normal([1, 9, 8, 4], using: &gen), wg = try Tensor.normal([5, 5, 2, 4], using: &gen)
+        assertClose(try conv2d(xg, wg, strides: (2, 1), padding: .same, groups: 2),
+                    try referenceConv(xg, wg, strides: (2, 1), padding: .same, groups: 2), 1e-4, "groups 2")
+    }
+}

@@ -10,6 +10,7 @@ func depthwiseForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w
     let ho = g.outHeight, wo = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth
     let sh = g.strideH, sw = g.strideW, dh = g.dilationH, dw = g.dilationW, pt = g.padTop, pl = g.padLeft
     let rowWork = Swift.max(wo &* kh &* kw &* cout, 1)
+    let interior = g.depthwise3x3Interior
     parallelFor(g.batch &* ho, grain: Swift.max(1, convParallelGrain / rowWork)) { range in
         // The taps inside the image for one output pixel: input and kernel rows, in tap order.
         let tapX = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: Swift.max(kh &* kw, 1))
@@ -18,7 +19,15 @@ func depthwiseForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w
         for r in range {
             let n = r / ho, oh = r &- n &* ho
             let image = x + n &* h &* wd &* cin
-            for ow in 0..<wo {
+            if !interior.isEmpty {
+                func inputRow(_ ki: Int) -> UnsafePointer<Float>? {
+                    let ih = oh &* sh &- pt &+ ki &* dh
+                    return ih >= 0 && ih < h ? image + ih &* wd &* cin : nil
+                }
+                depthwise3x3Row(inputRow(0), inputRow(1), inputRow(2), kernel: w, channels: cin, columns: interior,
+                                strideW: sw, padLeft: pl, into: y + r &* wo &* cout)
+            }
+            for ow in 0..<wo where !interior.contains(ow) {
                 let o = y + (r &* wo &+ ow) &* cout
                 if mult == 1 {
                     var taps = 0
@@ -53,6 +62,59 @@ func depthwiseForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w
                 }
             }
         }
+    }
+}
+
+extension ConvGeometry {
+    /// The output columns of a 3x3, multiplier-1, undilated-across depthwise convolution whose
+    /// three column taps all lie inside the image: `depthwise3x3Row` computes them, the general
+    /// per-pixel loop the rest (the padded edges). Empty for every other depthwise geometry.
+    var depthwise3x3Interior: Range<Int> {
+        guard kernelHeight == 3, kernelWidth == 3, dilationW == 1, outChannels == inChannels,
+              width >= 3 else { return 0..<0 }
+        let lo = Swift.min((padLeft &+ strideW &- 1) / strideW, outWidth)
+        let hi = Swift.min((width &- 3 &+ padLeft) / strideW &+ 1, outWidth)
+        return lo..<Swift.max(lo, hi)
+    }
+}
+
+/// The interior columns of one output row of a 3x3 depthwise convolution with multiplier 1:
+/// eight channels at a time, their nine kernel taps held in registers across the whole row, so
+/// each output vector costs nine loads and nine multiply-adds (the per-pixel loop rebuilds its
+/// tap lists for every pixel). `row0...row2` are the input rows under the kernel's three rows, nil
+/// where a row lies in the padding. The taps are summed in the per-pixel loop's order, so the
+/// results are the same to the bit.
+private func depthwise3x3Row(_ row0: UnsafePointer<Float>?, _ row1: UnsafePointer<Float>?, _ row2: UnsafePointer<Float>?,
+                             kernel w: UnsafePointer<Float>, channels cin: Int, columns: Range<Int>,
+                             strideW sw: Int, padLeft pl: Int, into out: UnsafeMutablePointer<Float>) {
+    typealias Lanes = SIMD8<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+    let c2 = cin &* 2
+    var c = 0
+    while c &+ Lanes.scalarCount <= cin {
+        let w0 = load(w + c), w1 = load(w + (cin &+ c)), w2 = load(w + (c2 &+ c))
+        let w3 = load(w + (3 &* cin &+ c)), w4 = load(w + (4 &* cin &+ c)), w5 = load(w + (5 &* cin &+ c))
+        let w6 = load(w + (6 &* cin &+ c)), w7 = load(w + (7 &* cin &+ c)), w8 = load(w + (8 &* cin &+ c))
+        for ow in columns {
+            let at = (ow &* sw &- pl) &* cin &+ c
+            var acc = Lanes()
+            if let p = row0 { acc += load(p + at) * w0; acc += load(p + (at &+ cin)) * w1; acc += load(p + (at &+ c2)) * w2 }
+            if let p = row1 { acc += load(p + at) * w3; acc += load(p + (at &+ cin)) * w4; acc += load(p + (at &+ c2)) * w5 }
+            if let p = row2 { acc += load(p + at) * w6; acc += load(p + (at &+ cin)) * w7; acc += load(p + (at &+ c2)) * w8 }
+            UnsafeMutableRawPointer(out + (ow &* cin &+ c)).storeBytes(of: acc, as: Lanes.self)
+        }
+        c &+= Lanes.scalarCount
+    }
+    while c < cin {
+        for ow in columns {
+            let at = (ow &* sw &- pl) &* cin &+ c
+            var acc: Float = 0
+            if let p = row0 { acc += p[at] * w[c]; acc += p[at &+ cin] * w[cin &+ c]; acc += p[at &+ c2] * w[c2 &+ c] }
+            if let p = row1 { acc += p[at] * w[3 &* cin &+ c]; acc += p[at &+ cin] * w[4 &* cin &+ c]; acc += p[at &+ c2] * w[5 &* cin &+ c] }
+            if let p = row2 { acc += p[at] * w[6 &* cin &+ c]; acc += p[at &+ cin] * w[7 &* cin &+ c]; acc += p[at &+ c2] * w[8 &* cin &+ c] }
+            out[ow &* cin &+ c] = acc
+        }
+        c &+= 1
     }
 }
 
