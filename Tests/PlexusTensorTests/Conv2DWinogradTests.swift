@@ -9,9 +9,9 @@ final class Conv2DWinogradTests: XCTestCase {
 
     /// Odd output sizes leave half tiles at the bottom and right; the explicit padding is lopsided.
     private let cases = [
-        Case(name: "same, odd sizes, batch 2", x: [2, 15, 13, 8], w: [3, 3, 8, 16], padding: .same),
-        Case(name: "valid", x: [1, 23, 22, 16], w: [3, 3, 16, 8], padding: .valid),
-        Case(name: "explicit, lopsided", x: [1, 20, 19, 8], w: [3, 3, 8, 8],
+        Case(name: "same, odd sizes, batch 2", x: [2, 15, 13, 32], w: [3, 3, 32, 40], padding: .same),
+        Case(name: "valid", x: [1, 23, 22, 40], w: [3, 3, 40, 32], padding: .valid),
+        Case(name: "explicit, lopsided", x: [1, 20, 19, 32], w: [3, 3, 32, 32],
              padding: .explicit(top: 2, bottom: 0, left: 1, right: 3)),
     ]
 
@@ -56,13 +56,17 @@ final class Conv2DWinogradTests: XCTestCase {
     }
 
     func testOtherConvolutionsDoNot() throws {
-        XCTAssertFalse(try geometry([1, 20, 20, 8], [3, 3, 8, 8], strides: (2, 2)).usesWinograd, "stride 2")
-        XCTAssertFalse(try geometry([1, 20, 20, 8], [3, 3, 8, 8], dilation: (2, 2)).usesWinograd, "dilation 2")
-        XCTAssertFalse(try geometry([1, 20, 20, 16], [3, 3, 8, 8], groups: 2).usesWinograd, "groups 2")
-        XCTAssertFalse(try geometry([1, 20, 20, 12], [3, 3, 12, 8]).usesWinograd, "12 input channels, not whole vectors")
-        XCTAssertFalse(try geometry([1, 20, 20, 8], [3, 3, 8, 4]).usesWinograd, "4 output channels")
-        XCTAssertFalse(try geometry([1, 20, 20, 8], [5, 5, 8, 8]).usesWinograd, "5x5 kernel")
-        XCTAssertFalse(try geometry([1, 14, 14, 8], [3, 3, 8, 8]).usesWinograd, "49 tiles, too few to pay for the kernel's transform")
+        XCTAssertTrue(try geometry([1, 20, 20, 32], [3, 3, 32, 32]).usesWinograd, "the geometry the others change one thing of")
+        XCTAssertFalse(try geometry([1, 20, 20, 32], [3, 3, 32, 32], strides: (2, 2)).usesWinograd, "stride 2")
+        XCTAssertFalse(try geometry([1, 20, 20, 32], [3, 3, 32, 32], dilation: (2, 2)).usesWinograd, "dilation 2")
+        XCTAssertFalse(try geometry([1, 20, 20, 64], [3, 3, 32, 32], groups: 2).usesWinograd, "groups 2")
+        XCTAssertFalse(try geometry([1, 20, 20, 36], [3, 3, 36, 32]).usesWinograd, "36 input channels, not whole vectors")
+        XCTAssertFalse(try geometry([1, 20, 20, 32], [3, 3, 32, 36]).usesWinograd, "36 output channels")
+        XCTAssertFalse(try geometry([1, 20, 20, 32], [5, 5, 32, 32]).usesWinograd, "5x5 kernel")
+        XCTAssertFalse(try geometry([1, 14, 14, 32], [3, 3, 32, 32]).usesWinograd, "49 tiles, too few to pay for the kernel's transform")
+        XCTAssertFalse(try geometry([1, 20, 20, 24], [3, 3, 24, 64]).usesWinograd, "24 input channels: sixteen thin GEMMs")
+        XCTAssertFalse(try geometry([32, 9, 9, 64], [3, 3, 64, 96]).usesWinograd,
+                       "a 9x9 image, whose 5x5 tiles are one fifth padding, however large the batch")
     }
 
     func testWinogradMatchesTheDefinition() throws {

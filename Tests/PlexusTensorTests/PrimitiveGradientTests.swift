@@ -74,6 +74,10 @@ final class PrimitiveGradientTests: XCTestCase {
             let bias = try distinct([5], seed: 20)
             return [try gradcheck([x, w, bias]) { v in try fusedDense(v[0], kernel: v[1], bias: v[2], activation: .sigmoid) },
                     try gradcheck([x, w, bias]) { v in try fusedDense(v[0], kernel: v[1], bias: v[2], activation: .gelu(approximate: false)) }]
+        case .addActivated:
+            let c = try distinct([2, 3, 4], seed: 22, shift: 0.01)
+            return [try gradcheck([a, c]) { v in try addActivated(v[0], v[1], activation: .relu) },
+                    try gradcheck([a, c]) { v in try addActivated(v[0], v[1], activation: .tanh) }]
         case .reshape: return [try gradcheck([a]) { v in try v[0].reshape([4, -1]) }]
         case .permute: return [try gradcheck([a]) { v in try v[0].permute([2, 0, 1]) }]
         case .slice: return [try gradcheck([a]) { v in try v[0].slice(starts: [1, 0, 1], sizes: [1, 2, 3]) }]

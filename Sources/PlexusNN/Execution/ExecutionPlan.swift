@@ -29,7 +29,8 @@ protocol PaddingAbsorbing: ActivationFusing {
 ///   of its inputs and outputs: no dictionary lookups by tensor identity while running;
 /// - fusion: a `Dense`, convolution or `Conv` without activation whose only reader is an
 ///   `Activation` or plain `ReLU` layer takes that activation into its own op (kernel, bias and
-///   activation in one op with one output buffer); the activation's call becomes an alias;
+///   activation in one op with one output buffer), and so does an `Add` (the sum and the
+///   activation in one pass); the activation's call becomes an alias;
 /// - liveness: after each call, the slots nothing later reads are dropped, so an inference pass
 ///   frees each intermediate tensor as soon as its last reader has run (peak memory is the widest
 ///   cut of the graph, not the sum of all activations);

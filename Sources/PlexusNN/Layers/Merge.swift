@@ -46,11 +46,23 @@ public class Merge: Layer {
 }
 
 /// Keras `Add()`: the elementwise sum of its inputs (a residual connection).
-public final class Add: Merge {
+public final class Add: Merge, ActivationFusing {
     public init(name: String? = nil) throws { try super.init(typeName: "Add", name: name) }
     override public func makeUnbuiltCopy(name: String) throws -> Layer { try Add(name: name) }
     override public func forward(_ inputs: [Variable], context: ForwardContext) throws -> Variable {
         try fold(inputs) { try $0 + $1 }
+    }
+
+    /// None of its own: the plan hands an `Add` the activation of an `Activation` or `ReLU` that
+    /// is its only reader (ResNet's block ending), run as one pass by `addActivated`.
+    var activation: ActivationFunction { .linear }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction) throws -> Variable {
+        try checkValueCount(inputs)
+        if inputs.count == 2, inputs[0].shape == inputs[1].shape {
+            return try addActivated(inputs[0], inputs[1], activation: activation)
+        }
+        return try activation.apply(forward(inputs, context: context))
     }
 }
 

@@ -20,8 +20,9 @@ public enum Primitive: String, CaseIterable, Sendable {
     // Autodiff/Variable+Matmul.swift: the rank-2/3 GEMM, transposes folded in.
     case gemm
     // Autodiff/Variable+Conv.swift: convolutions; Autodiff/Variable+Fused.swift: kernel + bias +
-    // activation as one op (Dense, Conv2D, the per-sample and transposed convolutions).
-    case conv2d, conv2dTranspose, conv2dPerSample, fusedAffine
+    // activation as one op (Dense, Conv2D, the per-sample and transposed convolutions), and a
+    // residual sum with its activation.
+    case conv2d, conv2dTranspose, conv2dPerSample, fusedAffine, addActivated
     // Autodiff/Variable+Shape.swift.
     case reshape, permute, slice, pad, concat
     // Autodiff/Variable+Reduce.swift.

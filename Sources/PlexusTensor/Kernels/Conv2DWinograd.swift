@@ -32,11 +32,18 @@ extension ConvGeometry {
     /// for transforming the kernel on every call. A 14x14 map has 49 tiles: transforming a 256- or
     /// 512-channel kernel (9 floats per channel pair read, 16 written) then costs about what the
     /// GEMMs save, and measured no faster on VGG16 and slower on ResNet-50 at batch 1; from 28x28
-    /// (196 tiles) on it wins.
+    /// (196 tiles) on it wins. Two more conditions keep it off where it measured slower (the
+    /// siamese MatchNet's 9x9, 7x7 and 5x5 maps at batch 32, ResNet-50's 7x7 maps at batch 8):
+    /// outputs under 10 pixels a side, whose half tiles are a fifth or more of the work, and fewer
+    /// than 32 channels on either side, where the sixteen GEMMs are too thin to beat one. Measured
+    /// in alternating runs, siamese step 42-45 ms -> 40-42 ms, resnet50_train 1.66-1.99 s ->
+    /// 1.64-1.78 s; on a 7x7x512 map at batch 8 the input gradient took 28-33 ms through Winograd
+    /// against 11-12 ms through im2col.
     var usesWinograd: Bool {
         groups == 1 && kernelHeight == 3 && kernelWidth == 3 && strideH == 1 && strideW == 1
             && dilationH == 1 && dilationW == 1 && inChannels % 8 == 0 && outChannels % 8 == 0
             && batch &* winogradTiles.down &* winogradTiles.across >= 100
+            && outHeight >= 10 && outWidth >= 10 && Swift.min(inChannels, outChannels) >= 32
     }
 
     /// Tile rows (of `winogradTiles.across` tiles, across the whole batch) per chunk: about 1M
@@ -246,12 +253,25 @@ func winogradInputGradient(_ g: ConvGeometry, through t: ConvGeometry, outputGra
     withScratch(9 &* taps &+ t.winogradScratchCount) { scratch in
         // turned[r][s][k][c] = w[2 - r][2 - s][c][k]
         let turned = scratch
+        // Transposed in 16 x 16 blocks: element by element, each write lands `cin` floats after
+        // the last, a cache line apiece.
+        let block = 16
         parallelFor(9, grain: 1) { range in
             for tap in range {
                 let from = w + (8 &- tap) &* taps, to = turned + tap &* taps
-                for c in 0..<cin {
-                    let row = from + c &* cout
-                    for k in 0..<cout { to[k &* cin &+ c] = row[k] }
+                var c0 = 0
+                while c0 < cin {
+                    let c1 = Swift.min(c0 &+ block, cin)
+                    var k0 = 0
+                    while k0 < cout {
+                        let k1 = Swift.min(k0 &+ block, cout)
+                        for c in c0..<c1 {
+                            let row = from + c &* cout
+                            for k in k0..<k1 { to[k &* cin &+ c] = row[k] }
+                        }
+                        k0 = k1
+                    }
+                    c0 = c1
                 }
             }
         }
