@@ -20,10 +20,14 @@ final class FusedLossTests: XCTestCase {
     func testTheTapIsFoundForAnOwnAFusedAndAStandaloneActivation() throws {
         XCTAssertEqual(try denseModel(1, .sigmoid).plan().logitsTap?.activation, .sigmoid)
         XCTAssertEqual(try denseModel(3, .softmax, separate: true).plan().logitsTap?.activation, .softmax)
-        // After a merge nothing fuses: the Activation layer passes its input on.
+        // After a merge other than Add nothing fuses: the Activation layer passes its input on.
         let a = try Input(shape: [4]), b = try Input(shape: [4])
-        let standalone = try Model(inputs: [a, b], outputs: [Activation(.sigmoid)(Add()([a, b]))])
+        let standalone = try Model(inputs: [a, b], outputs: [Activation(.sigmoid)(Multiply()([a, b]))])
         XCTAssertEqual(try standalone.plan().logitsTap?.passesInput, true)
+        // An Add takes the activation (addActivated); the tap runs the sum without it.
+        let afterAdd = try Model(inputs: [a, b], outputs: [Activation(.sigmoid)(Add()([a, b]))]).plan().logitsTap
+        XCTAssertEqual(afterAdd?.activation, .sigmoid)
+        XCTAssertEqual(afterAdd?.passesInput, false)
         XCTAssertNil(try denseModel(1, .relu).plan().logitsTap)
         XCTAssertNil(try denseModel(1, .tanh, separate: true).plan().logitsTap)
     }

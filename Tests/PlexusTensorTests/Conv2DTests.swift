@@ -300,6 +300,7 @@ extension Conv2DTests {
         let w = try Tensor.normal([3, 3, 1, 19], using: &gen)
         for (strides, dilation, padding) in [((1, 1), (1, 1), Padding.same), ((2, 2), (1, 1), .same), ((1, 2), (2, 1), .same),
                                              ((1, 1), (1, 1), .explicit(top: 2, bottom: 0, left: 0, right: 2)),
+                                             ((1, 1), (1, 1), .explicit(top: 4, bottom: 3, left: 5, right: 6)),
                                              ((2, 1), (1, 1), .valid)] {
             let y = try conv2d(x, w, strides: strides, padding: padding, dilation: dilation, groups: 19)
             assertClose(y, try referenceConv(x, w, strides: strides, padding: padding, dilation: dilation, groups: 19), 1e-4,
@@ -309,7 +310,8 @@ extension Conv2DTests {
 
     /// An RGB image under a 7x7 stride-2 kernel (ResNet's first layer): im2col copies each kernel
     /// row's taps inside the image as one stretch, zeros for the rest. Equal to the definition,
-    /// and so is the grouped case, which copies tap by tap.
+    /// and so are a padding wider than the kernel (columns with no tap inside) and the grouped
+    /// case, which copies tap by tap.
     func testIm2colCopiesWholeKernelRowsAndMatchesTheDefinition() throws {
         var gen = RandomGenerator(seed: 81)
         let x = try Tensor.normal([1, 13, 12, 3], using: &gen)
@@ -318,6 +320,10 @@ extension Conv2DTests {
             let y = try conv2d(x, w, strides: (2, 2), padding: padding)
             assertClose(y, try referenceConv(x, w, strides: (2, 2), padding: padding), 1e-4, "\(padding)")
         }
+        // Padding wider than the kernel: the outermost columns have no tap inside the image.
+        let w3 = try Tensor.normal([3, 3, 3, 4], using: &gen)
+        let wide = Padding.explicit(top: 4, bottom: 1, left: 5, right: 6)
+        assertClose(try conv2d(x, w3, padding: wide), try referenceConv(x, w3, strides: (1, 1), padding: wide), 1e-4, "\(wide)")
         let xg = try Tensor.normal([1, 9, 8, 4], using: &gen), wg = try Tensor.normal([5, 5, 2, 4], using: &gen)
         assertClose(try conv2d(xg, wg, strides: (2, 1), padding: .same, groups: 2),
                     try referenceConv(xg, wg, strides: (2, 1), padding: .same, groups: 2), 1e-4, "groups 2")

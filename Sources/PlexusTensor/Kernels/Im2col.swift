@@ -49,13 +49,16 @@ func im2col(_ g: ConvGeometry, group: Int, input x: UnsafePointer<Float>, column
                     let src = image + ih &* w &* cin
                     if contiguousRows {
                         // The row's taps inside the image are one stretch of the input row.
+                        // (Clamped: a padding wider than the kernel leaves no tap inside, and
+                        // `validTaps` then starts past the kernel's end.)
                         let inside = validTaps(start: iw0, dilation: 1, size: w, taps: kw)
-                        dst.update(repeating: 0, count: inside.lowerBound &* cg)
-                        dst += inside.lowerBound &* cg
-                        dst.update(from: src + (iw0 &+ inside.lowerBound) &* cin, count: inside.count &* cg)
-                        dst += inside.count &* cg
-                        dst.update(repeating: 0, count: (kw &- inside.upperBound) &* cg)
-                        dst += (kw &- inside.upperBound) &* cg
+                        let lo = Swift.min(inside.lowerBound, kw), hi = Swift.max(lo, Swift.min(inside.upperBound, kw))
+                        dst.update(repeating: 0, count: lo &* cg)
+                        dst += lo &* cg
+                        dst.update(from: src + (iw0 &+ lo) &* cin, count: (hi &- lo) &* cg)
+                        dst += (hi &- lo) &* cg
+                        dst.update(repeating: 0, count: (kw &- hi) &* cg)
+                        dst += (kw &- hi) &* cg
                         continue
                     }
                     for kj in 0..<kw {
