@@ -131,3 +131,52 @@ final class MatmulTests: XCTestCase {
         XCTAssertEqual(g[0].scalars, [5, 5, 7, 7, 9, 9])
     }
 }
+
+extension MatmulTests {
+    /// A one-row product runs as a matrix-vector product (`sgemv`): every transposition of the two
+    /// operands, a batch of one-row products and a broadcast kernel, against sums in Double.
+    func testOneRowProductsMatchTheDefinitionInEveryTransposition() throws {
+        let (k, n) = (37, 23)
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+            for batch in [nil, 3] as [Int?] {
+                let a = try random(stored(1, k, batch: batch, transposed: transposeA), seed: 41)
+                let b = try random(stored(k, n, batch: batch, transposed: transposeB), seed: 42)
+                let c = try matmul(a, b, transposeA: transposeA, transposeB: transposeB)
+                XCTAssertEqual(c.shape, (batch.map { [$0] } ?? []) + [1, n])
+                let av = a.scalars, bv = b.scalars, cv = c.scalars
+                for s in 0..<(batch ?? 1) {
+                    for j in 0..<n {
+                        var sum = 0.0
+                        for i in 0..<k {
+                            let x = av[s * k + i]  // one row or one column: the same k floats either way
+                            let y = transposeB ? bv[s * n * k + j * k + i] : bv[s * k * n + i * n + j]
+                            sum += Double(x) * Double(y)
+                        }
+                        XCTAssertEqual(Double(cv[s * n + j]), sum, accuracy: 1e-4,
+                                       "transposeA \(transposeA) transposeB \(transposeB) batch \(String(describing: batch)) [\(s), \(j)]")
+                    }
+                }
+            }
+        }
+        // A transposed row read out of a wider matrix: column 1 of a k x 3 matrix, every third float.
+        let wide = try random([k, 3], seed: 45).scalars, right = try random([k, n], seed: 46).scalars
+        var out = [Float](repeating: .nan, count: n)
+        wide.withUnsafeBufferPointer { ap in right.withUnsafeBufferPointer { bp in out.withUnsafeMutableBufferPointer { cp in
+            sgemm(transA: true, transB: false, m: 1, n: n, k: k, a: ap.baseAddress! + 1, lda: 3, b: bp.baseAddress!, ldb: n,
+                  beta: 0, c: cp.baseAddress!, ldc: n)
+        } } }
+        for j in 0..<n {
+            let sum = (0..<k).reduce(0.0) { $0 + Double(wide[$1 * 3 + 1]) * Double(right[$1 * n + j]) }
+            XCTAssertEqual(Double(out[j]), sum, accuracy: 1e-4, "strided row, column \(j)")
+        }
+        let shared = try random([k, n], seed: 43), rows = try random([4, 1, k], seed: 44)
+        let c = try matmul(rows, shared)
+        for s in 0..<4 {
+            let one = try matmul(try rows.sliced(starts: [s, 0, 0], sizes: [1, 1, k]).reshaped(to: [1, k]), shared)
+            // (Equal up to rounding: the four rows are one GEMM, each single row a matrix-vector product.)
+            for (x, y) in zip(c.scalars[(s * n)..<((s + 1) * n)], one.scalars) {
+                XCTAssertEqual(x, y, accuracy: 1e-4, "a broadcast kernel, row \(s)")
+            }
+        }
+    }
+}

@@ -25,10 +25,29 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     _ = BLASThreads.timeout  // once, before the first product
     // invariant: every size fits Int32, checked against blasIndexLimit where the shapes were validated
     assert([m, n, k, lda, ldb, ldc].allSatisfy { $0 <= Int(Int32.max) }, "a GEMM size beyond Int32")
+    if m == 1 {
+        // One row (a batch-1 Dense, a classifier's 1x1 convolution): a matrix-vector product.
+        // sgemm would first copy the whole of B into its packed layout, then read it again, where
+        // sgemv streams it once (ResNet-50's 2048 -> 1000 Dense: B is 8 MB).
+        sgemv(transposed: !transB, rows: transB ? n : k, columns: transB ? k : n, matrix: b, ld: ldb,
+              vector: a, stride: transA ? lda : 1, beta: beta, into: c)
+        return
+    }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k),
                 1, a, Int32(truncatingIfNeeded: Swift.max(lda, 1)), b, Int32(truncatingIfNeeded: Swift.max(ldb, 1)),
                 beta, c, Int32(truncatingIfNeeded: Swift.max(ldc, 1)))
+}
+
+/// `y = op(M) x + beta * y` for the row-major `rows x columns` matrix `M` (`op(M)` is `M^T` when
+/// `transposed`), `x` read every `stride` floats, `y` contiguous: the one-row case of `sgemm`.
+@inline(__always)
+private func sgemv(transposed: Bool, rows: Int, columns: Int, matrix: UnsafePointer<Float>, ld: Int,
+                   vector: UnsafePointer<Float>, stride: Int, beta: Float, into y: UnsafeMutablePointer<Float>) {
+    cblas_sgemv(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans,
+                Int32(truncatingIfNeeded: rows), Int32(truncatingIfNeeded: columns), 1,
+                matrix, Int32(truncatingIfNeeded: Swift.max(ld, 1)), vector, Int32(truncatingIfNeeded: stride),
+                beta, y, 1)
 }
 
 /// The sizes of a (possibly batched) matrix product, checked once.
