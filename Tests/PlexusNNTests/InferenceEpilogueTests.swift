@@ -92,3 +92,47 @@ final class InferenceEpilogueTests: XCTestCase {
         XCTAssertEqual(fused.scalars, asWritten.scalars)
     }
 }
+
+extension InferenceEpilogueTests {
+    /// Every convolution path with its normalisation applied as it writes: a padded stride-2
+    /// depthwise convolution (the pad handed over, rows finished one by one), a grouped and a 1x1
+    /// convolution (a pass at the end), a Winograd one (32 channels over 10x10, batch 4) and a
+    /// 3x3 im2col one (chunk by chunk). Statistics far from the identity; equal to the layers run
+    /// as written, to the bit.
+    func testEveryConvolutionPathAppliesItsEpilogueAsTheLayersWouldToTheBit() throws {
+        let x = try Input(shape: [21, 20, 12])
+        var norms: [BatchNormalization] = []
+        func bn(_ h: SymbolicTensor, _ activation: ActivationFunction) throws -> SymbolicTensor {
+            let n = try BatchNormalization()
+            norms.append(n)
+            return try Activation(activation)(n(h))
+        }
+        var h = try DepthwiseConv2D(kernelSize: 3, strides: 2, padding: .valid)(ZeroPadding2D(top: 0, bottom: 1, left: 0, right: 1)(x))
+        h = try bn(h, .relu6)
+        h = try bn(Conv2D(filters: 8, kernelSize: 3, padding: .same, groups: 4, useBias: false)(h), .relu)
+        h = try bn(Conv2D(filters: 32, kernelSize: 1)(h), .tanh)
+        h = try bn(Conv2D(filters: 32, kernelSize: 3, padding: .same)(h), .relu)
+        h = try bn(Conv2D(filters: 5, kernelSize: 3, padding: .same)(h), .linear)
+        let m = try Model(inputs: x, outputs: h, name: "paths")
+        var gen = RandomGenerator(seed: 10)
+        try m.materializeWeights(using: &gen)
+        for n in norms {
+            for w in n.weights {
+                let c = w.shape[0]
+                let values: [Float] = (0..<c).map { i in
+                    switch w.name {
+                    case "moving_variance": return 0.5 + Float(i % 7) * 0.3
+                    case "gamma": return 1.5 - Float(i % 5) * 0.4
+                    default: return Float(i % 6) * 0.2 - 0.3
+                    }
+                }
+                try w.assign(Tensor(shape: [c], values: values))
+            }
+        }
+        let description = try m.plan().description
+        XCTAssertEqual(description.components(separatedBy: " in inference").count - 1, 5, description)
+        let (fused, asWritten) = try runs(m, try seededTensor([4, 21, 20, 12], seed: 5))
+        XCTAssertEqual(fused.shape, [4, 10, 10, 5])
+        XCTAssertEqual(fused.scalars, asWritten.scalars)
+    }
+}

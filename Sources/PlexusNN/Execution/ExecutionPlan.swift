@@ -20,6 +20,15 @@ protocol PaddingAbsorbing: ActivationFusing {
     func forward(_ inputs: [Variable], context: ForwardContext, activation: ActivationFunction, padding: Padding) throws -> Variable
 }
 
+/// A convolution that applies an inference epilogue (a batch normalisation's affine from its moving
+/// statistics, and the activation after it) to its output rows as it writes them, instead of in a
+/// pass of their own over the finished map (the depthwise loop row by row, im2col chunk by chunk).
+protocol EpilogueFusing: PaddingAbsorbing {
+    /// The layer's op without a tape, with `padding` (when given) in place of the layer's own and
+    /// `epilogue` applied to every output row.
+    func forward(_ inputs: [Variable], context: ForwardContext, padding: Padding?, epilogue: ChannelEpilogue) throws -> Tensor
+}
+
 /// A model compiled for running: its calls in execution order, each reading and writing numbered
 /// value slots, with the weights listed once. Built once per model (`model.plan()`), reused by
 /// every forward pass, training step and prediction.
@@ -332,8 +341,24 @@ public final class ExecutionPlan: CustomStringConvertible {
     /// in place on its output, as one pass.
     private func callWithEpilogue(_ step: Step, _ args: [Variable], _ context: ForwardContext,
                                   _ epilogue: InferenceEpilogue) throws -> Variable {
-        var z = try call(step, args, context, activation: .linear)[0].value
         let norm = epilogue.norm
+        if let fusing = step.node.layer as? EpilogueFusing {
+            let fused: ChannelEpilogue
+            do {
+                guard let affine = try norm.inferenceAffine(inputRank: 4, channels: epilogue.channels, context: context) else {
+                    throw NetworkError(norm.name, "internal: a fused normalisation is not on the last axis")
+                }
+                fused = try ChannelEpilogue(scale: affine.scale, shift: affine.shift, activation: epilogue.activation.elementwise ?? .linear)
+            } catch let e as TensorError {
+                throw NetworkError(norm.name, "cannot run: \(e)", received: args.map { .init(shape: $0.shape.map { $0 }) })
+            }
+            do {
+                return Variable(try fusing.forward(args, context: context, padding: step.absorbedPadding, epilogue: fused))
+            } catch let e as TensorError {
+                throw NetworkError(fusing.name, "cannot run: \(e)", received: args.map { .init(shape: $0.shape.map { $0 }) })
+            }
+        }
+        var z = try call(step, args, context, activation: .linear)[0].value
         do {
             guard let affine = try norm.inferenceAffine(inputRank: z.rank, channels: epilogue.channels, context: context) else {
                 throw NetworkError(norm.name, "internal: a fused normalisation is not on the last axis")

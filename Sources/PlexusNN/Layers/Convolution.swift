@@ -53,7 +53,7 @@ let imageInput = "(batch, h, w, channels)"
 /// bias_initializer="zeros")`.
 ///
 /// Weights: `kernel (kh, kw, channels / groups, filters)`, `bias (filters,)`.
-public final class Conv2D: Layer, ActivationFusing, PaddingAbsorbing {
+public final class Conv2D: Layer, ActivationFusing, PaddingAbsorbing, EpilogueFusing {
     public static let spec = LayerSpec(
         "Conv2D", builtin: "conv2d",
         arguments: [.filters, .kernelSize, .strides, .padding, channelsLastArgument, .dilationRate,
@@ -146,6 +146,13 @@ public final class Conv2D: Layer, ActivationFusing, PaddingAbsorbing {
                                activation: activation, strides: strides.pair, padding: padding,
                                dilation: dilationRate.pair, groups: groups)
     }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, padding: Padding?, epilogue: ChannelEpilogue) throws -> Tensor {
+        try checkValueCount(inputs)
+        return try conv2d(inputs[0].value, variable("kernel", context).value, bias: optionalVariable("bias", context)?.value,
+                          strides: strides.pair, padding: padding ?? self.padding, dilation: dilationRate.pair, groups: groups,
+                          epilogue: epilogue)
+    }
 }
 
 /// Keras `DepthwiseConv2D(kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
@@ -153,7 +160,7 @@ public final class Conv2D: Layer, ActivationFusing, PaddingAbsorbing {
 /// bias_initializer="zeros")`: each input channel convolved with its own `depth_multiplier` filters.
 ///
 /// Weights: `depthwise_kernel (kh, kw, channels, depth_multiplier)`, `bias (channels * depth_multiplier,)`.
-public final class DepthwiseConv2D: Layer, ActivationFusing, PaddingAbsorbing {
+public final class DepthwiseConv2D: Layer, ActivationFusing, PaddingAbsorbing, EpilogueFusing {
     public static let spec = LayerSpec(
         "DepthwiseConv2D", builtin: "depthwise_conv2d",
         arguments: [.kernelSize, .strides, .padding, .depthMultiplier, channelsLastArgument, .dilationRate, .activation, .useBias,
@@ -233,6 +240,15 @@ public final class DepthwiseConv2D: Layer, ActivationFusing, PaddingAbsorbing {
         try checkValueCount(inputs)
         return try depthwise(inputs[0], kernel: variable("depthwise_kernel", context), bias: optionalVariable("bias", context),
                              activation: activation, strides: strides, padding: padding, dilation: dilationRate)
+    }
+
+    func forward(_ inputs: [Variable], context: ForwardContext, padding: Padding?, epilogue: ChannelEpilogue) throws -> Tensor {
+        try checkValueCount(inputs)
+        let x = inputs[0].value, kernel = try variable("depthwise_kernel", context).value
+        let k = try depthwiseKernelShape(input: x.shape, kernel: kernel.shape)
+        return try conv2d(x, kernel.reshaped(to: [k[0], k[1], 1, k[2] * k[3]]), bias: optionalVariable("bias", context)?.value,
+                          strides: strides.pair, padding: padding ?? self.padding, dilation: dilationRate.pair, groups: k[2],
+                          epilogue: epilogue)
     }
 }
 
@@ -480,12 +496,17 @@ public final class Conv2DTranspose: Layer, ActivationFusing {
 /// A depthwise convolution with Keras's kernel `(kh, kw, channels, multiplier)`, bias and
 /// activation fused: a grouped convolution with one group per channel on the kernel reshaped to
 /// `(kh, kw, 1, channels * multiplier)`.
+/// The depthwise kernel's shape `(kh, kw, channels, multiplier)`, checked against the input's.
+func depthwiseKernelShape(input: [Int], kernel k: [Int]) throws -> [Int] {
+    guard k.count == 4, input.count == 4, input[3] == k[2] else {
+        throw TensorError("depthwise_conv2d", "input \(formatShape(input)) does not fit depthwise kernel \(formatShape(k)): the kernel's third dimension must be the input's channels")
+    }
+    return k
+}
+
 func depthwise(_ x: Variable, kernel: Variable, bias: Variable?, activation: ActivationFunction,
                strides: Size2D, padding: Padding, dilation: Size2D) throws -> Variable {
-    let k = kernel.shape
-    guard k.count == 4, x.shape.count == 4, x.shape[3] == k[2] else {
-        throw TensorError("depthwise_conv2d", "input \(formatShape(x.shape)) does not fit depthwise kernel \(formatShape(k)): the kernel's third dimension must be the input's channels")
-    }
+    let k = try depthwiseKernelShape(input: x.shape, kernel: kernel.shape)
     let grouped = try kernel.reshape([k[0], k[1], 1, k[2] * k[3]])
     return try fusedConv2d(x, kernel: grouped, bias: bias, activation: activation, strides: strides.pair,
                            padding: padding, dilation: dilation.pair, groups: k[2])

@@ -18,14 +18,18 @@
 /// writing, and the product added to it (beta 1): with beta 0 OpenBLAS clears the output in a pass
 /// of its own (`sgemm_beta`, 5% of MobileNet's inference, and our zeros measured 2-3% faster
 /// overall), and a bias would take another pass after it.
+///
+/// With an `epilogue` (inference), each output row gets it after the bias: the depthwise loop
+/// applies it to every output row as it finishes it and im2col to every chunk after its GEMM,
+/// while those rows are in cache; the other paths in a pass of their own at the end.
 func convForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: UnsafePointer<Float>,
-                 bias: UnsafePointer<Float>? = nil,
+                 bias: UnsafePointer<Float>? = nil, epilogue: ChannelEpilogue? = nil,
                  output y: UnsafeMutablePointer<Float>, columns col: UnsafeMutablePointer<Float>) {
     let cin = g.inChannels, cout = g.outChannels, cg = g.groupIn, og = g.groupOut, k = g.patch
     switch g.path {
     case .depthwise:
-        depthwiseForward(g, input: x, kernel: w, output: y)
-        if let bias { addRowVector(bias, to: y, rows: g.rows, count: cout) }
+        depthwiseForward(g, input: x, kernel: w, bias: bias, epilogue: epilogue, output: y)
+        return
     case .singleOutput:
         singleOutputForward(g, input: x, kernel: w, output: y)
         if let bias { addRowVector(bias, to: y, rows: g.rows, count: cout) }
@@ -55,10 +59,13 @@ func convForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: Uns
                 }
                 sgemm(transA: false, transB: false, m: pixels, n: og, k: k, a: col, lda: k,
                       b: w + grp &* og, ldb: cout, beta: 1, c: y + (pixel &* cout &+ grp &* og), ldc: cout)
+                if g.groups == 1, let epilogue { epilogue.applyInParallel(y + pixel &* cout, rows: pixels) }
                 r0 = r1
             }
         }
+        if g.groups == 1 { return }
     }
+    epilogue?.applyInParallel(y, rows: g.rows)
 }
 
 /// The backward passes of geometry `g` from the output gradient `dy`: the input gradient into `dx`
@@ -111,11 +118,11 @@ func convBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>?, kernel w: U
 }
 
 /// Runs `convForward` into a new tensor of the output shape.
-func convolve(_ g: ConvGeometry, _ x: Tensor, _ kernel: Tensor, bias: Tensor? = nil) -> Tensor {
+func convolve(_ g: ConvGeometry, _ x: Tensor, _ kernel: Tensor, bias: Tensor? = nil, epilogue: ChannelEpilogue? = nil) -> Tensor {
     let out = Tensor(uninitializedShape: g.outputShape)
     withScratch(g.forwardColumnCount) { col in
         convForward(g, input: x.storage.base, kernel: kernel.storage.base, bias: bias.map { UnsafePointer($0.storage.base) },
-                    output: out.storage.base, columns: col)
+                    epilogue: epilogue, output: out.storage.base, columns: col)
     }
     return out
 }
@@ -196,6 +203,25 @@ func conv2d(_ x: Tensor, _ kernel: Tensor, bias: Tensor, strides: (Int, Int), pa
         throw TensorError("conv2d", "bias \(formatShape(bias.shape)) does not match the \(g.outChannels) output channels")
     }
     return convolve(g, x, kernel, bias: bias)
+}
+
+/// `epilogue(conv2d(x, kernel) + bias)`: a convolution in inference with the batch normalisation
+/// and activation after it applied to its output rows as they are written (`ChannelEpilogue`).
+/// No tape: the plan calls it only when nothing records gradients.
+///
+/// - Throws: `TensorError` as `conv2d` does, or when `bias` or the epilogue is not one value per
+///   output channel.
+public func conv2d(_ x: Tensor, _ kernel: Tensor, bias: Tensor?, strides: (Int, Int), padding: Padding,
+                   dilation: (Int, Int), groups: Int, epilogue: ChannelEpilogue) throws -> Tensor {
+    let g = try ConvGeometry(op: "conv2d", input: x.shape, kernel: kernel.shape, strides: strides,
+                             padding: padding, dilation: dilation, groups: groups)
+    if let bias, bias.shape != [g.outChannels] {
+        throw TensorError("conv2d", "bias \(formatShape(bias.shape)) does not match the \(g.outChannels) output channels")
+    }
+    guard epilogue.channels == g.outChannels else {
+        throw TensorError("conv2d", "a normalisation of \(epilogue.channels) channels does not fit the \(g.outChannels) output channels")
+    }
+    return convolve(g, x, kernel, bias: bias, epilogue: epilogue)
 }
 
 /// The output shape of `conv2d` for these shapes, without computing anything: for shape inference

@@ -3,8 +3,10 @@
 // the direct loop runs along contiguous channels. Output channel c * mult + j reads input channel c
 // through kernel column c * mult + j of the (kh, kw, 1, Cin * mult) kernel.
 
-/// `y = depthwise(x, w)` for geometry `g` (`g.path == .depthwise`); output rows split across cores.
+/// `y = depthwise(x, w) + bias`, then `epilogue` when given, for geometry `g` (`g.path ==
+/// .depthwise`); output rows split across cores, each finished (bias, epilogue) while in cache.
 func depthwiseForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w: UnsafePointer<Float>,
+                      bias: UnsafePointer<Float>? = nil, epilogue: ChannelEpilogue? = nil,
                       output y: UnsafeMutablePointer<Float>) {
     let h = g.height, wd = g.width, cin = g.inChannels, cout = g.outChannels, mult = cout / cin
     let ho = g.outHeight, wo = g.outWidth, kh = g.kernelHeight, kw = g.kernelWidth
@@ -61,6 +63,9 @@ func depthwiseForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, kernel w
                     }
                 }
             }
+            let row = y + r &* wo &* cout
+            if let bias { for p in 0..<wo { let o = row + p &* cout; for c in 0..<cout { o[c] += bias[c] } } }
+            epilogue?.apply(row, rows: wo)
         }
     }
 }

@@ -345,32 +345,62 @@ public func batchNormInferenceAffine(gamma: Tensor, beta: Tensor, movingMean: Te
     return (scale, shift)
 }
 
+/// A per-channel affine and an elementwise activation, `y = activation(y * scale + shift)`, applied
+/// to rows of a kernel's output while they are in cache: a batch normalisation in inference (its
+/// moving statistics folded into `scale` and `shift`) and the activation after it, which would
+/// otherwise read and write the whole map twice more.
+public struct ChannelEpilogue: Sendable {
+    public let scale: [Float], shift: [Float]
+    public let activation: ActivationFunction
+
+    /// - Throws: `TensorError` when the vectors are empty or differ in length, or when the
+    ///   activation is not elementwise (softmax).
+    public init(scale: [Float], shift: [Float], activation: ActivationFunction) throws {
+        guard !scale.isEmpty, shift.count == scale.count else {
+            throw TensorError("batchnorm", "a per-channel scale of \(scale.count) with a shift of \(shift.count)")
+        }
+        guard activation.elementwise != nil else {
+            throw TensorError("batchnorm", "\(activation) is not elementwise and cannot follow the affine in place")
+        }
+        (self.scale, self.shift, self.activation) = (scale, shift, activation)
+    }
+
+    /// The number of channels: the length of each row.
+    public var channels: Int { scale.count }
+
+    /// Applies it in place to `rows` contiguous rows of `channels` floats, on the calling thread
+    /// (from inside a kernel's parallel loop).
+    func apply(_ y: UnsafeMutablePointer<Float>, rows: Int) {
+        let c = scale.count
+        scale.withUnsafeBufferPointer { sp in shift.withUnsafeBufferPointer { tp in
+            guard let s = sp.baseAddress, let t = tp.baseAddress else { return }
+            for r in 0..<rows {
+                let row = y + r &* c
+                for k in 0..<c { row[k] = row[k] * s[k] + t[k] }
+            }
+        } }
+        activation.applyInPlaceSerially(y, count: rows &* c)
+    }
+
+    /// Applies it in place to `rows` rows at `y`, both cores taking a share of the rows.
+    func applyInParallel(_ y: UnsafeMutablePointer<Float>, rows: Int) {
+        parallelFor(rows, grain: Swift.max(1, 32_768 / scale.count)) { range in
+            apply(y + range.lowerBound &* scale.count, rows: range.count)
+        }
+    }
+}
+
 /// `x = activation(x * scale + shift)` per channel (the last axis), in place, a chunk of rows at
-/// a time: the affine and the activation touch each chunk while it is in cache, where a batch-norm layer
-/// and an activation layer after a convolution read and write the whole map twice more.
+/// a time: the affine and the activation touch each chunk while it is in cache (`ChannelEpilogue`).
 ///
 /// - Throws: `TensorError` when the last axis is not `scale.count` long or the vectors differ.
 public func channelAffineInPlace(_ x: inout Tensor, scale: [Float], shift: [Float], activation: ActivationFunction) throws {
-    let c = scale.count
-    guard c > 0, shift.count == c, x.rank >= 1, x.shape[x.rank - 1] == c else {
-        throw TensorError("batchnorm", "a per-channel scale of \(c) does not fit \(formatShape(x.shape))")
+    let epilogue = try ChannelEpilogue(scale: scale, shift: shift, activation: activation)
+    guard x.rank >= 1, x.shape[x.rank - 1] == epilogue.channels else {
+        throw TensorError("batchnorm", "a per-channel scale of \(epilogue.channels) does not fit \(formatShape(x.shape))")
     }
-    guard activation.elementwise != nil else {
-        throw TensorError("batchnorm", "\(activation) is not elementwise and cannot follow the affine in place")
-    }
-    let rows = x.count / c
+    let rows = x.count / epilogue.channels
     x.withUnsafeMutableBufferPointer { xb in
-        guard let xp = xb.baseAddress else { return }
-        scale.withUnsafeBufferPointer { sp in shift.withUnsafeBufferPointer { tp in
-            guard let s = sp.baseAddress, let t = tp.baseAddress else { return }
-            parallelFor(rows, grain: Swift.max(1, 32_768 / c)) { range in
-                for r in range {
-                    let row = xp + r &* c
-                    for k in 0..<c { row[k] = row[k] * s[k] + t[k] }
-                }
-                // The chunk's rows are contiguous and still in cache (~128 KB): one call for all.
-                activation.applyInPlaceSerially(xp + range.lowerBound &* c, count: range.count &* c)
-            }
-        } }
+        if let xp = xb.baseAddress { epilogue.applyInParallel(xp, rows: rows) }
     }
 }
