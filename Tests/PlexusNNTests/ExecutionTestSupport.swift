@@ -25,6 +25,27 @@ func assertAllClose(_ a: Tensor, _ b: Tensor, tolerance: Float = 1e-5, _ message
     XCTAssertLessThanOrEqual(worst.1, tolerance, "element \(worst.0): \(x[worst.0]) vs \(y[worst.0]) \(message)", file: file, line: line)
 }
 
+/// Asserts that a plan's training pass and the same layers called one by one give the same
+/// gradients, with respect to the input `x` and to `weights`, of the output projected on a fixed
+/// random tensor (so every output element counts, each with its own weight), and that none of
+/// those gradients is all zero (a check that would pass on nothing).
+func assertSameGradients(_ x: Tensor, weights: [Variable], tolerance: Float = 1e-5, _ message: String = "",
+                         planned: (Variable) throws -> Variable, byLayer: (Variable) throws -> Variable,
+                         file: StaticString = #filePath, line: UInt = #line) throws {
+    func gradientsOf(_ run: (Variable) throws -> Variable) throws -> [Tensor] {
+        let xv = Variable(x, requiresGrad: true)
+        let y = try run(xv)
+        let r = Variable(try seededTensor(y.shape, seed: 9))
+        return try gradients(of: (y * r).sum(), withRespectTo: [xv] + weights)
+    }
+    for (i, (a, b)) in zip(try gradientsOf(planned), try gradientsOf(byLayer)).enumerated() {
+        XCTAssertEqual(a.shape, b.shape, "\(message) gradient \(i)", file: file, line: line)
+        let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? .nan
+        XCTAssertLessThanOrEqual(worst, tolerance, "\(message) gradient \(i)", file: file, line: line)
+        XCTAssertGreaterThan(a.scalars.map(abs).max() ?? 0, 0, "\(message) gradient \(i) is not all zero", file: file, line: line)
+    }
+}
+
 /// Assigns `value` to the weight of `layer` called `name`.
 func setWeight(_ layer: Layer, _ name: String, _ value: Tensor) throws {
     guard let w = layer.weights.first(where: { $0.name == name }) else {

@@ -65,19 +65,7 @@ final class PaddingAbsorptionTests: XCTestCase {
         let context = ForwardContext(training: true, seed: 1)
         let weights = n.model.weights.compactMap(\.variable)
         XCTAssertEqual(weights.count, 4, "two kernels, two biases")
-        func gradientsOf(_ run: (Variable) throws -> Variable) throws -> [Tensor] {
-            let xv = Variable(x, requiresGrad: true)
-            let y = try run(xv)
-            let r = Variable(try seededTensor(y.shape, seed: 9))
-            return try gradients(of: (y * r).sum(), withRespectTo: [xv] + weights)
-        }
-        let planned = try gradientsOf { try n.model.plan().run([$0], context: context)[0] }
-        let direct = try gradientsOf { try byLayer(n, $0, context) }
-        for (i, (a, b)) in zip(planned, direct).enumerated() {
-            XCTAssertEqual(a.shape, b.shape)
-            let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? .nan
-            XCTAssertLessThanOrEqual(worst, 1e-5, "gradient \(i)")
-            XCTAssertGreaterThan(a.scalars.map(abs).max() ?? 0, 0, "gradient \(i) is not all zero")
-        }
+        try assertSameGradients(x, weights: weights, planned: { try n.model.plan().run([$0], context: context)[0] },
+                                byLayer: { try byLayer(n, $0, context) })
     }
 }

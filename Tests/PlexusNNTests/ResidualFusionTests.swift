@@ -56,19 +56,8 @@ final class ResidualFusionTests: XCTestCase {
             _ = try withoutGradients { try b.model.plan().run(inputs: [x], context: context) }  // materialise the weights
             let weights = b.model.weights.compactMap(\.variable)
             XCTAssertEqual(weights.count, 4, "two kernels, two biases")
-            func gradientsOf(_ run: (Variable) throws -> Variable) throws -> [Tensor] {
-                let xv = Variable(x, requiresGrad: true)
-                let y = try run(xv)
-                let r = Variable(try seededTensor(y.shape, seed: 9))
-                return try gradients(of: (y * r).sum(), withRespectTo: [xv] + weights)
-            }
-            let planned = try gradientsOf { try b.model.plan().run([$0], context: context)[0] }
-            let direct = try gradientsOf { try byLayer(b, $0, context) }
-            for (i, (p, d)) in zip(planned, direct).enumerated() {
-                let worst = zip(p.scalars, d.scalars).map { abs($0 - $1) }.max() ?? .nan
-                XCTAssertLessThanOrEqual(worst, 1e-5, "\(activation.name): gradient \(i)")
-                XCTAssertGreaterThan(p.scalars.map(abs).max() ?? 0, 0, "\(activation.name): gradient \(i) is not all zero")
-            }
+            try assertSameGradients(x, weights: weights, activation.name, planned: { try b.model.plan().run([$0], context: context)[0] },
+                                    byLayer: { try byLayer(b, $0, context) })
         }
     }
 }
