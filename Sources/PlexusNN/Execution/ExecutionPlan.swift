@@ -342,16 +342,18 @@ public final class ExecutionPlan: CustomStringConvertible {
     private func callWithEpilogue(_ step: Step, _ args: [Variable], _ context: ForwardContext,
                                   _ epilogue: InferenceEpilogue) throws -> Variable {
         let norm = epilogue.norm
-        if let fusing = step.node.layer as? EpilogueFusing {
-            let fused: ChannelEpilogue
-            do {
-                guard let affine = try norm.inferenceAffine(inputRank: 4, channels: epilogue.channels, context: context) else {
-                    throw NetworkError(norm.name, "internal: a fused normalisation is not on the last axis")
-                }
-                fused = try ChannelEpilogue(scale: affine.scale, shift: affine.shift, activation: epilogue.activation.elementwise ?? .linear)
-            } catch let e as TensorError {
-                throw NetworkError(norm.name, "cannot run: \(e)", received: args.map { .init(shape: $0.shape.map { $0 }) })
+        // The affine from the normalisation's numbers of this run, worked out once for either path.
+        let fused: ChannelEpilogue
+        do {
+            let rank = step.node.outputShapes.first?.count ?? 0
+            guard let affine = try norm.inferenceAffine(inputRank: rank, channels: epilogue.channels, context: context) else {
+                throw NetworkError(norm.name, "internal: a fused normalisation is not on the last axis")
             }
+            fused = try ChannelEpilogue(scale: affine.scale, shift: affine.shift, activation: epilogue.activation.elementwise ?? .linear)
+        } catch let e as TensorError {
+            throw NetworkError(norm.name, "cannot run: \(e)", received: args.map { .init(shape: $0.shape.map { $0 }) })
+        }
+        if let fusing = step.node.layer as? EpilogueFusing {
             do {
                 return Variable(try fusing.forward(args, context: context, padding: step.absorbedPadding, epilogue: fused))
             } catch let e as TensorError {
@@ -360,10 +362,7 @@ public final class ExecutionPlan: CustomStringConvertible {
         }
         var z = try call(step, args, context, activation: .linear)[0].value
         do {
-            guard let affine = try norm.inferenceAffine(inputRank: z.rank, channels: epilogue.channels, context: context) else {
-                throw NetworkError(norm.name, "internal: a fused normalisation is not on the last axis")
-            }
-            try channelAffineInPlace(&z, scale: affine.scale, shift: affine.shift, activation: epilogue.activation.elementwise ?? .linear)
+            try channelAffineInPlace(&z, scale: fused.scale, shift: fused.shift, activation: fused.activation)
         } catch let e as TensorError {
             throw NetworkError(norm.name, "cannot run: \(e)", received: [.init(shape: z.shape.map { $0 })])
         }
